@@ -1,0 +1,1 @@
+"""The rule engine: schema, loader, registry, and one module per rule type."""

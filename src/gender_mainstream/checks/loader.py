@@ -1,0 +1,297 @@
+"""Load rule folders into a `RulePack`: validate every file, resolve layers, compile once.
+
+Layers: the built-in pack first, then each `--rules DIR` in order. A rule with the same id
+replaces the one below it; `status: removed` (or a `disable:` list in the folder's pack.yaml)
+switches a rule off. Errors name the file, the line, the key and what is allowed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from gender_mainstream.checks.registry import RULE_TYPES
+from gender_mainstream.checks.schema import PackFile, RuleBase, VocabFile
+from gender_mainstream.errors import RuleError
+
+__all__ = ["CompiledPack", "RulePack", "builtin_rules_dir", "load_rules"]
+
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def builtin_rules_dir() -> Path:
+    """Return the folder of the built-in rule pack (inside the wheel, or the source tree)."""
+    pkg = Path(__file__).resolve().parent.parent
+    for candidate in (pkg / "rules", pkg.parent.parent / "rules"):
+        if (candidate / "pack.yaml").is_file():
+            return candidate
+    raise RuleError(
+        None,
+        "the built-in rule pack is missing from this installation",
+        "reinstall gender-mainstream (pip install --force-reinstall gender-mainstream)",
+        code="GM-E201",
+    )
+
+
+def _line_of(text: str, loc: Sequence[int | str]) -> int | None:
+    """Return the 1-based line of the YAML node at `loc` (a pydantic error location)."""
+    try:
+        node: Any = yaml.compose(text, Loader=_LOADER)
+    except yaml.YAMLError:
+        return None
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == str(key)), None)
+            if match is None:
+                break
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            break
+    return int(node.start_mark.line) + 1 if node is not None else None
+
+
+def _read(path: Path) -> tuple[Any, str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(path, f"cannot read rule file ({exc})", "save it as UTF-8", "GM-E202") from exc
+    try:
+        return yaml.load(text, Loader=_LOADER), text
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise RuleError(path, f"{where}invalid YAML ({problem})", "fix the YAML syntax", "GM-E203") from exc
+
+
+def _validation_error(path: Path, text: str, exc: ValidationError, model: type[Any]) -> RuleError:
+    err = exc.errors()[0]
+    loc = tuple(err["loc"])
+    line = _line_of(text, loc)
+    where = f"line {line}: " if line else ""
+    key = ".".join(str(x) for x in loc) or "(top level)"
+    if err["type"] == "extra_forbidden":
+        allowed = ", ".join(sorted(f.alias or n for n, f in model.model_fields.items()))
+        problem = f"{where}unknown key '{key}'"
+        fix = f"allowed keys here: {allowed}"
+    elif err["type"] == "missing":
+        problem = f"{where}missing required key '{key}'"
+        fix = "add it (see docs/rules.md for the rule-file format)"
+    else:
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        problem = f"{where}key '{key}': {msg}"
+        fix = "see docs/rules.md for what is allowed"
+    more = len(exc.errors()) - 1
+    if more:
+        fix += f" ({more} more error{'s' if more > 1 else ''} in this file)"
+    return RuleError(path, problem, fix, "GM-E204")
+
+
+def _parse_rule(path: Path) -> RuleBase:
+    data, text = _read(path)
+    if not isinstance(data, dict):
+        raise RuleError(path, "a rule file must be a mapping of keys", "see docs/rules.md", "GM-E204")
+    allowed = ", ".join(sorted(RULE_TYPES))
+    kind = data.get("type")
+    if kind is None:
+        raise RuleError(path, "missing required key 'type'", f"use one of: {allowed}", "GM-E204")
+    if kind not in RULE_TYPES:
+        line = _line_of(text, ("type",))
+        raise RuleError(
+            path, f"line {line}: unknown rule type {kind!r}", f"use one of: {allowed}", "GM-E205"
+        )
+    model = RULE_TYPES[kind].schema
+    try:
+        spec = model.model_validate(data)
+    except ValidationError as exc:
+        raise _validation_error(path, text, exc, model) from exc
+    if not path.stem.startswith(spec.id):
+        raise RuleError(
+            path,
+            f"file name does not start with the rule id {spec.id}",
+            f"rename the file to {spec.id}-{spec.name}.yaml",
+            "GM-E206",
+        )
+    return spec
+
+
+def _parse_vocab(path: Path) -> VocabFile:
+    data, text = _read(path)
+    try:
+        return VocabFile.model_validate(data)
+    except ValidationError as exc:
+        raise _validation_error(path, text, exc, VocabFile) from exc
+
+
+def _parse_packfile(path: Path) -> PackFile:
+    data, text = _read(path)
+    try:
+        return PackFile.model_validate(data)
+    except ValidationError as exc:
+        raise _validation_error(path, text, exc, PackFile) from exc
+
+
+@dataclass
+class CompiledPack:
+    """The checkers of a pack, ready to run."""
+
+    checkers: list[Any]
+    needs_fold: bool
+
+
+@dataclass
+class RulePack:
+    """A validated set of rules (all layers resolved) with shared vocabularies."""
+
+    rules: list[RuleBase]
+    vocab: dict[str, list[str]]
+    version: str
+    sources: list[str] = field(default_factory=list)
+    disabled: list[str] = field(default_factory=list)
+
+    def get(self, rule_id: str) -> RuleBase:
+        """Return the rule with this id.
+
+        Raises:
+            KeyError: no such rule in the pack.
+        """
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    @cached_property
+    def by_id(self) -> dict[str, RuleBase]:
+        """Rules by id."""
+        return {r.id: r for r in self.rules}
+
+    def subset(self, rule_ids: Sequence[str]) -> RulePack:
+        """Return a pack holding only these rules (used to run one rule's examples)."""
+        keep = set(rule_ids)
+        return RulePack([r for r in self.rules if r.id in keep], self.vocab, self.version, self.sources)
+
+    @cached_property
+    def compiled(self) -> CompiledPack:
+        """Compile every rule type's checker once."""
+        checkers: list[Any] = []
+        needs_fold = False
+        for name, rule_type in RULE_TYPES.items():
+            specs = [r for r in self.rules if getattr(r, "type", None) == name]
+            if not specs:
+                continue
+            checker = rule_type.load_checker()(specs, self.vocab)
+            needs_fold |= bool(getattr(checker, "needs_fold", False))
+            checkers.append(checker)
+        return CompiledPack(checkers, needs_fold)
+
+
+def _load_dir(
+    folder: Path, rules: dict[str, RuleBase], vocab: dict[str, list[str]], disabled: set[str]
+) -> tuple[str, str]:
+    """Load one layer into `rules`/`vocab`; return (pack name, version)."""
+    if not folder.is_dir():
+        raise RuleError(folder, "rule folder not found", "give an existing folder to --rules", "GM-E207")
+    name, version = folder.name, "0"
+    pack_path = folder / "pack.yaml"
+    if pack_path.is_file():
+        pack = _parse_packfile(pack_path)
+        name, version = pack.name, pack.version
+        disabled.update(pack.disable)
+    for path in sorted((folder / "vocab").glob("*.yaml")) if (folder / "vocab").is_dir() else []:
+        v = _parse_vocab(path)
+        vocab[v.name] = list(v.phrases)
+    seen: dict[str, Path] = {}
+    for path in sorted(folder.rglob("*.yaml")):
+        rel = path.relative_to(folder)
+        if path == pack_path or (rel.parts and rel.parts[0] == "vocab"):
+            continue
+        spec = _parse_rule(path)
+        if spec.id in seen:
+            raise RuleError(
+                path,
+                f"rule id {spec.id} is already used by {seen[spec.id]}",
+                "give each rule its own id; ids are never reused",
+                "GM-E208",
+            )
+        seen[spec.id] = path
+        rules[spec.id] = spec
+        if spec.status == "removed":
+            disabled.add(spec.id)
+        else:
+            disabled.discard(spec.id)
+    return name, version
+
+
+def _check_vocab_refs(rules: dict[str, RuleBase], vocab: dict[str, list[str]]) -> None:
+    for spec in rules.values():
+        for key in ("exceptions", "unless", "unless_near"):
+            for ref in getattr(spec, key, []) or []:
+                if ref.startswith("@") and ref[1:] not in vocab:
+                    raise RuleError(
+                        None,
+                        f"rule {spec.id}: {key} refers to unknown vocabulary {ref!r}",
+                        f"add rules/vocab/{ref[1:]}.yaml or use one of: {', '.join(sorted(vocab))}",
+                        "GM-E209",
+                    )
+
+
+_CACHE: dict[tuple[str, ...], RulePack] = {}
+
+
+def load_rules(dirs: Sequence[str | Path] = (), *, builtin: bool = True) -> RulePack:
+    """Load the built-in pack (unless `builtin=False`) with user folders layered on top.
+
+    Raises:
+        RuleError: a rule, vocabulary or pack file is invalid.
+    """
+    folders = ([builtin_rules_dir()] if builtin else []) + [Path(d) for d in dirs]
+    key = tuple(str(f.resolve()) for f in folders)
+    stamp = tuple(
+        f"{p}:{p.stat().st_mtime_ns}" for f in folders if f.is_dir() for p in sorted(f.rglob("*.yaml"))
+    )
+    cache_key = key + stamp
+    if cache_key in _CACHE:
+        return _CACHE[cache_key]
+    rules: dict[str, RuleBase] = {}
+    vocab: dict[str, list[str]] = {}
+    disabled: set[str] = set()
+    versions: list[str] = []
+    for folder in folders:
+        name, version = _load_dir(folder, rules, vocab, disabled)
+        versions.append(version if not versions else f"{name}-{version}")
+    _check_vocab_refs(rules, vocab)
+    active = sorted(
+        (r for r in rules.values() if r.id not in disabled and r.status != "removed"),
+        key=lambda r: r.id,
+    )
+    digest = hashlib.sha256("\n".join(stamp).encode()).hexdigest()[:8] if len(folders) > 1 else ""
+    version = "+".join(versions) + (f".{digest}" if digest else "")
+    pack = RulePack(active, vocab, version, [str(f) for f in folders], sorted(disabled))
+    _CACHE.clear()
+    _CACHE[cache_key] = pack
+    return pack
+
+
+def split_marked(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """Remove [[…]] markers from an example; return the text and the marked spans."""
+    spans: list[tuple[int, int]] = []
+    out: list[str] = []
+    pos = 0
+    for m in re.finditer(r"\[\[(.+?)\]\]", text, re.S):
+        out.append(text[pos : m.start()])
+        start = sum(len(x) for x in out)
+        out.append(m.group(1))
+        spans.append((start, start + len(m.group(1))))
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out), spans

@@ -1,0 +1,290 @@
+"""Command line: thin argument handling around the library (`gender-mainstream --help`).
+
+Heavy modules (pydantic models, spaCy, PDF and Word readers) are imported inside the command
+handlers, so `--help` and argument errors stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import enum
+import os
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from gender_mainstream._version import __version__
+
+if TYPE_CHECKING:
+    from gender_mainstream.model import Report
+
+__all__ = ["ExitStatus", "main"]
+
+PROG = "gender-mainstream"
+
+
+class ExitStatus(enum.IntEnum):
+    """Documented exit codes (DESIGN.md §3.1)."""
+
+    OK = 0  # no finding at or above --fail-on
+    FINDINGS = 1  # findings at or above --fail-on
+    INPUT = 2  # usage error, unreadable input, invalid rule file
+    INTERNAL = 3  # a bug: rerun with --debug and report it
+
+
+_SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgKMG]?)[iI]?[bB]?\s*$")
+
+
+def _size(text: str) -> int:
+    m = _SIZE_RE.match(text)
+    if not m:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (use e.g. 20M, 500K, 1G)")
+    factor = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[m.group(2).lower()]
+    return int(float(m.group(1)) * factor)
+
+
+def _add_input_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--password", help="password of an encrypted PDF")
+    p.add_argument(
+        "--max-bytes",
+        type=_size,
+        default=None,
+        metavar="SIZE",
+        help="refuse files larger than SIZE (default 32M; suffixes K, M, G)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser (also used to generate the CLI reference)."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=(
+            "Review Vietnamese government documents (kế hoạch, nghị quyết, quyết định, …) for "
+            "gender mainstreaming (lồng ghép giới), discriminatory provisions and stereotyping "
+            "language."
+        ),
+        epilog="Exit codes: 0 no findings at or above --fail-on; 1 findings; 2 usage or "
+        "unreadable input; 3 internal error.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    review = sub.add_parser("review", help="review files (.txt, .docx, .pdf)")
+    review.add_argument("files", nargs="+", metavar="FILE")
+    review.add_argument(
+        "--format", choices=["text", "json"], default="text", help="output format (default text)"
+    )
+    review.add_argument("-o", "--output", metavar="OUT", help="write the output to OUT")
+    review.add_argument(
+        "--rules", action="append", default=[], metavar="DIR", help="extra rule folder (repeatable)"
+    )
+    review.add_argument(
+        "--fail-on",
+        choices=["error", "warning", "info", "never"],
+        default="error",
+        help="exit 1 if a finding has at least this severity (default error)",
+    )
+    review.add_argument("-q", "--quiet", action="store_true", help="text format: summary only")
+    _add_input_options(review)
+
+    parse = sub.add_parser("parse", help="show the parsed document structure")
+    parse.add_argument("file", metavar="FILE")
+    parse.add_argument("--format", choices=["text", "json"], default="text")
+    _add_input_options(parse)
+
+    rules = sub.add_parser("rules", help="list, test or explain rules")
+    rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION")
+    rl = rules_sub.add_parser("list", help="list the rules")
+    rl.add_argument("--format", choices=["text", "json"], default="text")
+    rl.add_argument("--rules", action="append", default=[], metavar="DIR")
+    rt = rules_sub.add_parser("test", help="run every rule's flag/pass examples")
+    rt.add_argument("dir", nargs="?", metavar="DIR", help="a user rule folder (default: built-in)")
+    re_ = rules_sub.add_parser("explain", help="explain one rule")
+    re_.add_argument("rule_id", metavar="ID")
+    re_.add_argument("--rules", action="append", default=[], metavar="DIR")
+    return parser
+
+
+def _err(message: str) -> None:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+
+
+def _open_out(path: str | None) -> TextIO:
+    if path is None:
+        return sys.stdout
+    return Path(path).open("w", encoding="utf-8")  # noqa: SIM115 - closed by the caller
+
+
+def _error_report(path: str, exc: Exception) -> Report:
+    from gender_mainstream.checks.loader import load_rules
+    from gender_mainstream.errors import GenderMainstreamError
+    from gender_mainstream.model import DocIssue, Metadata, Report, ToolInfo
+
+    try:
+        rules_version = load_rules().version
+    except GenderMainstreamError:
+        rules_version = "unknown"
+    code = getattr(exc, "code", "GM-E300")
+    message = exc.line() if isinstance(exc, GenderMainstreamError) else str(exc)
+    return Report(
+        tool=ToolInfo(version=__version__, rules_version=rules_version),
+        document=Metadata(path=path),
+        errors=[DocIssue(code=code, level="error", message=message)],
+    )
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    import json
+
+    from gender_mainstream.checks.loader import load_rules
+    from gender_mainstream.errors import InputError
+    from gender_mainstream.ingest import DEFAULT_MAX_BYTES
+    from gender_mainstream.model import Severity
+    from gender_mainstream.pipeline import review_file
+    from gender_mainstream.report.text import render_text
+
+    pack = load_rules(args.rules)
+    max_bytes = args.max_bytes or DEFAULT_MAX_BYTES
+    reports: list[Report] = []
+    input_failed = False
+    for name in args.files:
+        try:
+            report = review_file(name, rules=pack, password=args.password, max_bytes=max_bytes)
+        except InputError as exc:
+            _err(exc.line())
+            input_failed = True
+            reports.append(_error_report(name, exc))
+            continue
+        for issue in report.errors:
+            if issue.code in ("GM-W140",):
+                print(f"{PROG}: warning: {name}: {issue.message}", file=sys.stderr)
+        reports.append(report)
+    out = _open_out(args.output)
+    try:
+        if args.format == "json":
+            if len(reports) == 1:
+                json.dump(reports[0].wire(), out, ensure_ascii=False, indent=2)
+                out.write("\n")
+            else:  # JSON Lines: one report object per file
+                for r in reports:
+                    out.write(json.dumps(r.wire(), ensure_ascii=False) + "\n")
+        else:
+            color = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+            out.write(render_text(reports, quiet=args.quiet, color=color))
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if input_failed:
+        return ExitStatus.INPUT
+    if args.fail_on != "never":
+        threshold = Severity(args.fail_on).rank
+        if any(f.severity.rank >= threshold for r in reports for f in r.findings):
+            return ExitStatus.FINDINGS
+    return ExitStatus.OK
+
+
+def _cmd_parse(args: argparse.Namespace) -> int:
+    import json
+
+    from gender_mainstream.ingest import DEFAULT_MAX_BYTES
+    from gender_mainstream.pipeline import parse_file
+    from gender_mainstream.report.text import render_document
+
+    doc = parse_file(args.file, password=args.password, max_bytes=args.max_bytes or DEFAULT_MAX_BYTES)
+    if args.format == "json":
+        json.dump(doc.to_parse_json(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_document(doc))
+    return ExitStatus.OK
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    import json
+
+    from gender_mainstream.checks.loader import load_rules
+    from gender_mainstream.checks.selftest import run_examples
+
+    if args.rules_command == "list":
+        pack = load_rules(args.rules)
+        if args.format == "json":
+            rows = [_rule_row(r) for r in pack.rules]
+            json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+        else:
+            for r in pack.rules:
+                print(f"{r.id}  {r.severity.value:<7}  {r.category.value:<14}  {r.name}")
+            print(f"{len(pack.rules)} rules, pack version {pack.version}")
+        return ExitStatus.OK
+    if args.rules_command == "test":
+        pack = load_rules([args.dir] if args.dir else [])
+        only = None
+        if args.dir:
+            from gender_mainstream.checks.loader import load_rules as _load
+
+            user = _load([args.dir], builtin=False)
+            only = [r.id for r in user.rules]
+        results = run_examples(pack, only=only)
+        failures = [r for r in results if not r.ok]
+        for r in failures:
+            print(f"FAIL {r.rule_id} {r.kind}: {r.detail}")
+        print(f"{len(results) - len(failures)} of {len(results)} examples passed")
+        return ExitStatus.FINDINGS if failures else ExitStatus.OK
+    if args.rules_command == "explain":
+        from gender_mainstream.report.text import render_rule
+
+        pack = load_rules(args.rules)
+        try:
+            rule = pack.get(args.rule_id)
+        except KeyError:
+            _err(f"no rule with id {args.rule_id}; list them with '{PROG} rules list'")
+            return ExitStatus.INPUT
+        sys.stdout.write(render_rule(rule))
+        return ExitStatus.OK
+    _err(f"choose an action: {PROG} rules list|test|explain")
+    return ExitStatus.INPUT
+
+
+def _rule_row(rule: Any) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "type": rule.type,
+        "category": rule.category.value,
+        "severity": rule.severity.value,
+        "status": rule.status,
+        "legal_basis": [b.citation for b in rule.legal_basis],
+        "examples": {"flag": len(rule.examples.flag), "pass": len(rule.examples.pass_)},
+    }
+
+
+_COMMANDS = {"review": _cmd_review, "parse": _cmd_parse, "rules": _cmd_rules}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the exit status (the console script passes it to sys.exit)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return ExitStatus.INPUT
+    try:
+        return int(_COMMANDS[args.command](args))
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    except BrokenPipeError:
+        return ExitStatus.OK
+    except Exception as exc:
+        from gender_mainstream.errors import GenderMainstreamError
+
+        if args.debug:
+            raise
+        if isinstance(exc, GenderMainstreamError):
+            _err(exc.line())
+            return exc.exit_code
+        _err(f"internal error ({type(exc).__name__}: {exc}); rerun with --debug and report it")
+        return ExitStatus.INTERNAL

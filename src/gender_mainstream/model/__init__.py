@@ -1,0 +1,51 @@
+"""Pure data models (pydantic), shared by every stage; no I/O here."""
+
+from gender_mainstream.model.document import (
+    PARSE_SCHEMA_VERSION,
+    DocIssue,
+    Document,
+    Location,
+    Metadata,
+    Paragraph,
+    Section,
+    Sentence,
+    Signature,
+    SourceFormat,
+)
+from gender_mainstream.model.finding import (
+    REPORT_SCHEMA_VERSION,
+    SCORE_ELEMENTS,
+    Category,
+    Evidence,
+    Finding,
+    LegalBasis,
+    Report,
+    ScoreItem,
+    Severity,
+    Suppression,
+    ToolInfo,
+)
+
+__all__ = [
+    "PARSE_SCHEMA_VERSION",
+    "REPORT_SCHEMA_VERSION",
+    "SCORE_ELEMENTS",
+    "Category",
+    "DocIssue",
+    "Document",
+    "Evidence",
+    "Finding",
+    "LegalBasis",
+    "Location",
+    "Metadata",
+    "Paragraph",
+    "Report",
+    "ScoreItem",
+    "Section",
+    "Sentence",
+    "Severity",
+    "Signature",
+    "SourceFormat",
+    "Suppression",
+    "ToolInfo",
+]

@@ -42,7 +42,10 @@ def _size(text: str) -> int:
     if not m:
         raise argparse.ArgumentTypeError(f"not a size: {text!r} (use e.g. 20M, 500K, 1G)")
     factor = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[m.group(2).lower()]
-    return int(float(m.group(1)) * factor)
+    size = int(float(m.group(1)) * factor)
+    if size <= 0:
+        raise argparse.ArgumentTypeError(f"the size must be positive: {text!r}")
+    return size
 
 
 def _add_input_options(p: argparse.ArgumentParser) -> None:
@@ -115,7 +118,7 @@ def _err(message: str) -> None:
 def _open_out(path: str | None) -> TextIO:
     if path is None:
         return sys.stdout
-    return Path(path).open("w", encoding="utf-8")  # noqa: SIM115 - closed by the caller
+    return Path(path).open("w", encoding="utf-8")
 
 
 def _error_report(path: str, exc: Exception) -> Report:
@@ -147,7 +150,7 @@ def _cmd_review(args: argparse.Namespace) -> int:
     from gender_mainstream.report.text import render_text
 
     pack = load_rules(args.rules)
-    max_bytes = args.max_bytes or DEFAULT_MAX_BYTES
+    max_bytes = DEFAULT_MAX_BYTES if args.max_bytes is None else args.max_bytes
     reports: list[Report] = []
     input_failed = False
     for name in args.files:
@@ -193,7 +196,8 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     from gender_mainstream.pipeline import parse_file
     from gender_mainstream.report.text import render_document
 
-    doc = parse_file(args.file, password=args.password, max_bytes=args.max_bytes or DEFAULT_MAX_BYTES)
+    max_bytes = DEFAULT_MAX_BYTES if args.max_bytes is None else args.max_bytes
+    doc = parse_file(args.file, password=args.password, max_bytes=max_bytes)
     if args.format == "json":
         json.dump(doc.to_parse_json(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -228,9 +232,9 @@ def _cmd_rules(args: argparse.Namespace) -> int:
             user = _load([args.dir], builtin=False)
             only = [r.id for r in user.rules]
         results = run_examples(pack, only=only)
-        failures = [r for r in results if not r.ok]
-        for r in failures:
-            print(f"FAIL {r.rule_id} {r.kind}: {r.detail}")
+        failures = [res for res in results if not res.ok]
+        for res in failures:
+            print(f"FAIL {res.rule_id} {res.kind}: {res.detail}")
         print(f"{len(results) - len(failures)} of {len(results)} examples passed")
         return ExitStatus.FINDINGS if failures else ExitStatus.OK
     if args.rules_command == "explain":

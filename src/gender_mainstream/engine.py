@@ -16,7 +16,9 @@ __all__ = ["run_checks"]
 
 def _fingerprint(rule_id: str, section: str | None, text: str | None, occurrence: int) -> str:
     """Stable across re-runs and edits elsewhere in the document: no offsets inside."""
-    key = "\x1f".join([rule_id, section or "", " ".join((text or "").lower().split()), str(occurrence)])
+    key = "\x1f".join(
+        [rule_id, section or "", " ".join((text or "").lower().split()), str(occurrence)]
+    )
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 

@@ -24,11 +24,32 @@ _ROMAN = r"(?:X{0,3}(?:IX|IV|V?I{1,3})|X{1,3}(?:IX|IV|V?I{0,3})|IV|V|IX|L)"
 
 # (kind, regex). Group "num" is the number as printed, "rest" the text after the marker.
 SECTION_RES: list[tuple[str, re.Pattern[str]]] = [
-    ("phan", re.compile(r"^(?:PHẦN|Phần)\s+(?P<num>(?:THỨ|thứ)\s+\S+|" + _ROMAN + r"|\d{1,2})\b[.:]?\s*(?P<rest>.*)$", re.S)),
-    ("chuong", re.compile(r"^(?:CHƯƠNG|Chương)\s+(?P<num>" + _ROMAN + r"|\d{1,2})\b[.:]?\s*(?P<rest>.*)$", re.S)),
+    (
+        "phan",
+        re.compile(
+            r"^(?:PHẦN|Phần)\s+(?P<num>(?:THỨ|thứ)\s+\S+|"
+            + _ROMAN
+            + r"|\d{1,2})\b[.:]?\s*(?P<rest>.*)$",
+            re.S,
+        ),
+    ),
+    (
+        "chuong",
+        re.compile(
+            r"^(?:CHƯƠNG|Chương)\s+(?P<num>" + _ROMAN + r"|\d{1,2})\b[.:]?\s*(?P<rest>.*)$", re.S
+        ),
+    ),
     ("muc", re.compile(r"^(?:MỤC|Mục)\s+(?P<num>\d{1,2})\b[.:]?\s*(?P<rest>.*)$", re.S)),
     ("dieu", re.compile(r"^(?:ĐIỀU|Điều)\s+(?P<num>\d{1,3}[a-zđ]?)\s*[.:]\s*(?P<rest>.*)$", re.S)),
-    ("appendix", re.compile(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:số\s+)?(?P<num>" + _ROMAN + r"|\d{1,2}[a-z]?))?\b[.:]?\s*(?P<rest>.*)$", re.S)),
+    (
+        "appendix",
+        re.compile(
+            r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:số\s+)?(?P<num>"
+            + _ROMAN
+            + r"|\d{1,2}[a-z]?))?\b[.:]?\s*(?P<rest>.*)$",
+            re.S,
+        ),
+    ),
     ("roman", re.compile(r"^(?P<num>" + _ROMAN + r")\s*[.)]\s+(?P<rest>.*)$", re.S)),
     ("multi", re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(?P<rest>.*)$", re.S)),
     ("arabic", re.compile(r"^(?P<num>\d{1,2})\s*\.\s+(?P<rest>.*)$", re.S)),
@@ -37,7 +58,9 @@ SECTION_RES: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 BULLET_RE = re.compile(r"^(?P<mark>[-+•*·–—▪◦○●])\s*(?=\S)")
-BASIS_RE = re.compile(r"^(?:Căn cứ|Thực hiện|Theo đề nghị|Xét|Trên cơ sở|Theo chỉ đạo|Triển khai)\b")
+BASIS_RE = re.compile(
+    r"^(?:Căn cứ|Thực hiện|Theo đề nghị|Xét|Trên cơ sở|Theo chỉ đạo|Triển khai)\b"
+)
 ENACTING_RE = re.compile(r"^(?:QUYẾT ĐỊNH|QUYẾT NGHỊ|CHỈ THỊ|NGHỊ QUYẾT)\s*:\s*$")
 SIGNATURE_CAPACITY_RE = re.compile(r"^(?P<cap>TM|KT|Q|TL|TUQ|T/M|K/T)\s*\.?\s+(?=\S)")
 RULE_LINE_RE = re.compile(r"^[-_=–—.*·\s]{3,}$")

@@ -8,8 +8,8 @@ lazily: `gender-mainstream --help` must not pay its 0.9 s import.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from gender_mainstream.model import Document
@@ -21,27 +21,19 @@ if TYPE_CHECKING:
 
 __all__ = ["AnalyzedDoc", "SentenceView", "analyze", "get_nlp", "words_doc"]
 
-_LOCK = threading.Lock()
-_NLP: Language | None = None
 
-
+@lru_cache(maxsize=1)
 def get_nlp() -> Language:
     """Return the shared blank pipeline (created on first use)."""
-    global _NLP
-    if _NLP is None:
-        with _LOCK:
-            if _NLP is None:
-                import spacy
-                from spacy.attrs import NORM
+    import spacy
+    from spacy.attrs import NORM
 
-                nlp = spacy.blank(
-                    "vi", config={"nlp": {"tokenizer": {"@tokenizers": "spacy.Tokenizer.v1"}}}
-                )
-                # The text is already canonical (NFC, one tone style), so lower-casing is the
-                # whole key; set explicitly so no language data can change it.
-                nlp.vocab.lex_attr_getters[NORM] = lambda s: s.lower()
-                _NLP = nlp
-    return _NLP
+    nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"@tokenizers": "spacy.Tokenizer.v1"}}})
+    # The text is already canonical (NFC, one tone style), so lower-casing is the whole key;
+    # set explicitly so no language data can change it.
+    vocab: Any = nlp.vocab
+    vocab.lex_attr_getters[NORM] = lambda s: s.lower()
+    return nlp
 
 
 @dataclass(slots=True)
@@ -94,7 +86,8 @@ def analyze(document: Document, *, with_fold: bool) -> AnalyzedDoc:
             spans.append((i, s.start, s.end))
     text = document.text
     views: list[SentenceView] = []
-    docs = nlp.tokenizer.pipe((text[a:b] for _, a, b in spans), batch_size=512)
+    tokenizer: Any = nlp.tokenizer
+    docs = tokenizer.pipe((text[a:b] for _, a, b in spans), batch_size=512)
     for (pi, a, _), sdoc in zip(spans, docs, strict=True):
         words = [t.i for t in sdoc if not (t.is_punct or t.is_space)]
         norms = [sdoc[i].norm_ for i in words]
@@ -107,8 +100,10 @@ def analyze(document: Document, *, with_fold: bool) -> AnalyzedDoc:
 
 
 def token_case_ok(view: SentenceView, w: int, pattern_word: str) -> bool:
-    """Smart case: a lower-case pattern word matches a capitalised token only where
-    capitals carry no meaning — sentence start, after ':' or an opening quote or bracket,
+    """Return True if the token at word `w` may match `pattern_word` under smart case.
+
+    A lower-case pattern word matches a capitalised token only where capitals carry no
+    meaning — sentence start, after ':' or an opening quote or bracket,
     or in a heading written in capitals. Elsewhere a capital marks a name ("Việt Nam",
     "ông Nam", "Hội Liên hiệp Phụ nữ").
     """

@@ -12,6 +12,7 @@ texts wrap every line mid-sentence, and a phrase split by a wrap must still matc
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 import unicodedata
@@ -29,7 +30,7 @@ from gender_mainstream.markers import (
 from gender_mainstream.model import Location
 from gender_mainstream.vi import canon_tones, is_caps_line, lookalike_table
 
-__all__ = ["Normalized", "NormParagraph", "OffsetMap", "SourceMap", "canonicalize", "normalize"]
+__all__ = ["NormParagraph", "Normalized", "OffsetMap", "SourceMap", "canonicalize", "normalize"]
 
 
 class OffsetMap:
@@ -134,7 +135,7 @@ def _canon_piece(src: str, a: int, b: int, out: list[str], omap: OffsetMap) -> N
         elif kind == "cl":
             composed = unicodedata.normalize("NFC", m.group())
             out.append(composed)
-            if len(composed) == m.end() - m.start():
+            if composed == m.group():
                 omap.copy(a + m.start(), len(composed))
             else:
                 omap.replace(len(composed), a + m.start(), a + m.end())
@@ -162,7 +163,7 @@ class _Line:
     page_start: bool = False  # first content line of a PDF page
     indent: float | None = None  # PDF: left x of the line minus the page's text margin
     right_gap: float | None = None  # PDF: right margin minus right x of the line
-    vgap: float | None = None  # PDF: space above the line, relative to the page's usual gap
+    vgap: float | None = None  # PDF: extra space above the line, in line heights
 
 
 @dataclass(slots=True)
@@ -187,12 +188,49 @@ class Normalized:
 _LINE_RE = re.compile(r"[^\r\n\f\v\x85\u2028\u2029]*(?:\r\n|[\r\n\f\v\x85\u2028\u2029]|$)")
 _PAGE_NUMBER_RE = re.compile(r"^[-–—\s]*(?:Trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?[-–—\s]*$")
 _TERMINAL = ".!?;:"
-_FUNCTION_WORDS = frozenset("của thuộc và cho với tại về các những là hoặc đối".split())
+_FUNCTION_WORDS = frozenset(
+    ["của", "thuộc", "và", "cho", "với", "tại", "về", "các", "những", "là", "hoặc", "đối"]
+)
 _CLOSERS = "\"'”’»)]"
 # Words after which a wrapped line continues with a proper noun ("tỉnh\nLai Châu").
 _LINKING_TAIL = frozenset(
-    "tỉnh huyện quận xã phường trấn phố sở bộ ban phòng cục vụ hội luật số của và với cho tại "
-    "theo về là các những từ đến ngày năm tháng ông bà chí thuộc".split()
+    [
+        "tỉnh",
+        "huyện",
+        "quận",
+        "xã",
+        "phường",
+        "trấn",
+        "phố",
+        "sở",
+        "bộ",
+        "ban",
+        "phòng",
+        "cục",
+        "vụ",
+        "hội",
+        "luật",
+        "số",
+        "của",
+        "và",
+        "với",
+        "cho",
+        "tại",
+        "theo",
+        "về",
+        "là",
+        "các",
+        "những",
+        "từ",
+        "đến",
+        "ngày",
+        "năm",
+        "tháng",
+        "ông",
+        "bà",
+        "chí",
+        "thuộc",
+    ]
 )
 
 
@@ -256,7 +294,7 @@ def _starts_upper(s: str) -> bool:
 
 
 def _strong_caps(s: str) -> bool:
-    """A capitalised line that reads as words (a heading), not a code like 87/2025/QH15."""
+    """Return True for a capitalised line of words (a heading), not a code like 87/2025/QH15."""
     if not is_caps_line(s):
         return False
     letters = sum(1 for ch in s if ch.isalpha())
@@ -265,11 +303,15 @@ def _strong_caps(s: str) -> bool:
 
 _SIG_ABBREV_RE = re.compile(r"^(?:TM|KT|Q|TL|TUQ|T/M|K/T)\.?$")
 _NUMBER_LABEL_RE = re.compile(r"^Số\s*:?$")
-_AUTHORITY_RE = re.compile(r"^(?:CHỦ TỊCH|ỦY BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN)\b")
+_AUTHORITY_RE = re.compile(
+    r"^(?:(?:PHÓ\s+)?CHỦ TỊCH|ỦY BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|(?:PHÓ\s+)?GIÁM ĐỐC"
+    r"|(?:PHÓ\s+)?TRƯỞNG BAN)\b"
+)
+_QUOC_HIEU_RE = re.compile(r"^CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM$|^CỘNG HÒA XÃ HỘI\b")
 
 
 def _heading_open(paragraph_head: str) -> bool:
-    """True if the paragraph so far is a short numbered heading still waiting for its end."""
+    """Return True if the paragraph so far is a short numbered heading, still open."""
     for kind, rx in SECTION_RES:
         m = rx.match(paragraph_head)
         if not m:
@@ -290,7 +332,7 @@ class _FlowStyle:
 def _flow_style(text: str, lines: list[_Line], pdf: bool) -> _FlowStyle:
     counts = {0: [0, 0], 1: [0, 0]}  # blanks -> [gaps, gaps that look like continuations]
     total_gaps = 0
-    for prev, nxt in zip(lines, lines[1:], strict=False):
+    for prev, nxt in itertools.pairwise(lines):
         total_gaps += 1
         n = min(nxt.blanks, 2)
         if n > 1:
@@ -311,7 +353,7 @@ def _flow_style(text: str, lines: list[_Line], pdf: bool) -> _FlowStyle:
 
 
 def _heading_continues(text: str, nxt: _Line, after: _Line | None) -> bool:
-    """True if `nxt` is the short second line of a heading ("… và công tác / Vì sự tiến bộ…").
+    """Return True if `nxt` ends a two-line heading ("… và công tác / Vì sự tiến bộ…").
 
     Seen from the line after it: a heading's last line is short, has no final punctuation
     and is followed by a new item or a blank line; a body paragraph is not.
@@ -327,6 +369,7 @@ def _boundary(
     text: str,
     prev: _Line,
     nxt: _Line,
+    *,
     after: _Line | None,
     head: str,
     style: _FlowStyle,
@@ -337,10 +380,11 @@ def _boundary(
         return True
     if nxt.blanks == 1 and style.blank_sep:
         return True
-    if nxt.blanks == 0 and style.line_per_para:
-        return True
     a = text[prev.start : prev.end]
     b = text[nxt.start : nxt.end]
+    if nxt.blanks == 0 and style.line_per_para:
+        # One paragraph per line, except a plain wrap: no final stop, lower-case next line.
+        return not (_starts_lower(b) and not _ends_terminal(a) and not BULLET_RE.match(b))
     if RULE_LINE_RE.match(a) or RULE_LINE_RE.match(b):
         return True
     if _SIG_ABBREV_RE.match(a) or _NUMBER_LABEL_RE.match(a):
@@ -358,18 +402,30 @@ def _boundary(
         return True
     if doc_type_of_line(a) or doc_type_of_line(b):
         return True
+    if _QUOC_HIEU_RE.match(b) or canon_tones(a).endswith("CHỦ NGHĨA VIỆT NAM"):
+        return True  # Quốc hiệu stands alone (PDF text stacks it under the issuing body)
     caps_a, caps_b = is_caps_line(a), is_caps_line(b)
     if caps_b and _AUTHORITY_RE.match(b) and a.rsplit(" ", 1)[-1].lower() not in _FUNCTION_WORDS:
         return True  # "… NĂM 2026\nỦY BAN NHÂN DÂN TỈNH …": the title ends, the authority begins
-    if (_strong_caps(a) and not caps_b and not _starts_lower(b)) or (_strong_caps(b) and not caps_a):
+    if (_strong_caps(a) and not caps_b and not _starts_lower(b)) or (
+        _strong_caps(b) and not caps_a
+    ):
         return True  # a heading block (issuing body, type, title) meets running text
     if _starts_lower(b):
         return False
-    if pdf and not (caps_a and caps_b):
-        if nxt.vgap is not None and nxt.vgap > 1.6:
-            return True  # paragraph spacing
-        if nxt.indent is not None and nxt.indent > 12:
-            return True  # first-line indent
+    if pdf and nxt.vgap is not None and nxt.vgap > 0.25:
+        return True  # paragraph spacing
+    if pdf and not (caps_a and caps_b) and nxt.indent is not None and nxt.indent > 12:
+        return True  # first-line indent (centred capitalised lines vary, so not for them)
+    if (
+        pdf
+        and prev.indent is not None
+        and prev.right_gap is not None
+        and prev.indent > 12
+        and prev.right_gap > 12
+        and (nxt.indent or 0) <= 12
+    ):
+        return True  # a centred line (title) followed by a line at the margin
     if (
         _starts_upper(b)
         and not _ends_terminal(a)
@@ -380,15 +436,9 @@ def _boundary(
     if style.punct_split and _ends_terminal(a) and not _starts_lower(b):
         if pdf and prev.right_gap is not None:
             return prev.right_gap > 20 or (nxt.indent is not None and nxt.indent > 12)
-        if (
-            not pdf
-            and style.full_width
-            and a.endswith(".")
-            and len(a) >= 0.97 * style.full_width
-            and not style.blank_sep
-        ):
-            return False  # a full line ending a sentence, in the middle of a paragraph
-        return True
+        # A full-width line ending a sentence is more likely mid-paragraph.
+        full_line = bool(style.full_width) and len(a) >= 0.97 * style.full_width
+        return not (not pdf and full_line and a.endswith(".") and not style.blank_sep)
     return False
 
 
@@ -427,7 +477,9 @@ class SourceMap:
             return line - first + 1
         return line
 
-    def locate(self, start: int, end: int, *, paragraph: int | None, section: str | None) -> Location:
+    def locate(
+        self, start: int, end: int, *, paragraph: int | None, section: str | None
+    ) -> Location:
         """Return the source `Location` of canonical span [start, end)."""
         s0, s1 = self.omap.span(start, end)
         block = self.blocks[self.block_at(s0)]
@@ -484,11 +536,15 @@ def _pdf_geometry(raw: RawDocument, lines: list[_Line]) -> None:
         positive = sorted(g for g in gaps if g > -50)
         if not positive:
             continue
-        usual = max(statistics.median(positive), 1.0)
+        # The usual gap between lines of one paragraph is the low end of the distribution;
+        # paragraph spacing adds to it. Measured in line heights, so font size cancels out.
+        usual = positive[len(positive) // 4]
+        heights = sorted(b[2] - b[3] for b in boxes if b is not None)
+        height = max(heights[len(heights) // 2], 1.0)
         prev_box = None
         for line, box in zip(page_lines, boxes, strict=True):
             if box is not None and prev_box is not None:
-                line.vgap = (prev_box[3] - box[2]) / usual if usual > 0 else None
+                line.vgap = (prev_box[3] - box[2] - usual) / height
             prev_box = box
 
 
@@ -533,7 +589,15 @@ def normalize(raw: RawDocument) -> Normalized:
         head_parts: list[str] = []
         for k, line in enumerate(lines):
             after = lines[k + 1] if k + 1 < len(lines) else None
-            if group and _boundary(text, group[-1], line, after, " ".join(head_parts), style, pdf):
+            if group and _boundary(
+                text,
+                group[-1],
+                line,
+                after=after,
+                head=" ".join(head_parts),
+                style=style,
+                pdf=pdf,
+            ):
                 emit(group)
                 group = []
                 head_parts = []

@@ -27,6 +27,7 @@ def parse_file(
 
     Raises:
         InputError: the file cannot be read as a document; the message says why and what to do.
+
     """
     raw = read_raw(path, password=password, max_bytes=max_bytes)
     return build_document(raw, normalize(raw))
@@ -75,6 +76,7 @@ def review_file(
 
     Raises:
         InputError: the file cannot be read; RuleError: a rule folder is invalid.
+
     """
     document = parse_file(path, password=password, max_bytes=max_bytes)
     return review_document(document, rules=_pack(rules))

@@ -66,7 +66,7 @@ _TONE_RE = re.compile(
     + "|".join(k for k in _TONE_PAIRS if k[0] in "qQ")
     + r"))(?!"
     + _LETTER
-    + ")"
+    + r"|[\u0300-\u036f])"  # a stray combining mark: leave the syllable alone
 )
 
 
@@ -156,9 +156,7 @@ def is_caps_line(text: str) -> bool:
 
 # Letters only Vietnamese writes (French shares à, â, é, ê, ô...): the tell of real
 # Unicode Vietnamese, as opposed to TCVN3/VNI text read as Windows-1252.
-VIETNAMESE_LETTERS = frozenset(
-    "ăđơưĩũĂĐƠƯĨŨ" + "".join(chr(cp) for cp in range(0x1EA0, 0x1EFA))
-)
+VIETNAMESE_LETTERS = frozenset("ăđơưĩũĂĐƠƯĨŨ" + "".join(chr(cp) for cp in range(0x1EA0, 0x1EFA)))
 
 
 def vietnamese_letter_ratio(text: str) -> float:

@@ -98,8 +98,8 @@ class LexiconChecker:
                     continue
                 if not _case_ok(spec, view, w0, term):
                     continue
-                if any(a <= w0 and w1 <= b for a, b, _ in roles.get("X", [])):
-                    continue
+                if any(a < w1 and w0 < b for a, b, _ in roles.get("X", [])):
+                    continue  # overlaps an exception: "nam" in "Việt Nam", "NAM ĐỊNH"
                 if roles.get("U") or _near(roles.get("N", []), w0, w1, spec.near_window):
                     continue
                 chosen.append((w0, w1))
@@ -138,11 +138,9 @@ def _case_ok(spec: LexiconRule, view: SentenceView, w0: int, term: _Term) -> boo
 
 
 def _exact(view: SentenceView, w0: int, term: _Term) -> bool:
-    return all(
-        view.doc[view.words[w0 + k]].norm_ == w.lower() for k, w in enumerate(term.words)
-    )
+    return all(view.doc[view.words[w0 + k]].norm_ == w.lower() for k, w in enumerate(term.words))
 
 
 def _near(contexts: list[tuple[int, int, _Term]], w0: int, w1: int, window: int) -> bool:
-    """True if a context phrase starts within `window` words before the match (or inside it)."""
+    """Return True if a context phrase starts within `window` words before the match."""
     return any(w0 - window <= a < w1 for a, _, _ in contexts)

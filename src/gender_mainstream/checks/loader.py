@@ -7,6 +7,7 @@ switches a rule off. Errors name the file, the line, the key and what is allowed
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from collections.abc import Sequence
@@ -64,26 +65,35 @@ def _read(path: Path) -> tuple[Any, str]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(path, f"cannot read rule file ({exc})", "save it as UTF-8", "GM-E202") from exc
+        raise RuleError(
+            path, f"cannot read rule file ({exc})", "save it as UTF-8", "GM-E202"
+        ) from exc
     try:
         return yaml.load(text, Loader=_LOADER), text
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise RuleError(path, f"{where}invalid YAML ({problem})", "fix the YAML syntax", "GM-E203") from exc
+        raise RuleError(
+            path, f"{where}invalid YAML ({problem})", "fix the YAML syntax", "GM-E203"
+        ) from exc
 
 
 def _validation_error(path: Path, text: str, exc: ValidationError, model: type[Any]) -> RuleError:
-    err = exc.errors()[0]
+    # An unknown key is usually a typo of the missing one: report it first, with a guess.
+    errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+    err = errors[0]
     loc = tuple(err["loc"])
     line = _line_of(text, loc)
     where = f"line {line}: " if line else ""
     key = ".".join(str(x) for x in loc) or "(top level)"
     if err["type"] == "extra_forbidden":
-        allowed = ", ".join(sorted(f.alias or n for n, f in model.model_fields.items()))
-        problem = f"{where}unknown key '{key}'"
-        fix = f"allowed keys here: {allowed}"
+        names = sorted(f.alias or n for n, f in model.model_fields.items())
+        guess = difflib.get_close_matches(str(loc[-1]), names, n=1)
+        problem = f"{where}unknown key '{key}'" + (
+            f" (did you mean '{guess[0]}'?)" if guess else ""
+        )
+        fix = f"allowed keys here: {', '.join(names)}"
     elif err["type"] == "missing":
         problem = f"{where}missing required key '{key}'"
         fix = "add it (see docs/rules.md for the rule-file format)"
@@ -100,7 +110,9 @@ def _validation_error(path: Path, text: str, exc: ValidationError, model: type[A
 def _parse_rule(path: Path) -> RuleBase:
     data, text = _read(path)
     if not isinstance(data, dict):
-        raise RuleError(path, "a rule file must be a mapping of keys", "see docs/rules.md", "GM-E204")
+        raise RuleError(
+            path, "a rule file must be a mapping of keys", "see docs/rules.md", "GM-E204"
+        )
     allowed = ", ".join(sorted(RULE_TYPES))
     kind = data.get("type")
     if kind is None:
@@ -164,6 +176,7 @@ class RulePack:
 
         Raises:
             KeyError: no such rule in the pack.
+
         """
         for rule in self.rules:
             if rule.id == rule_id:
@@ -178,7 +191,9 @@ class RulePack:
     def subset(self, rule_ids: Sequence[str]) -> RulePack:
         """Return a pack holding only these rules (used to run one rule's examples)."""
         keep = set(rule_ids)
-        return RulePack([r for r in self.rules if r.id in keep], self.vocab, self.version, self.sources)
+        return RulePack(
+            [r for r in self.rules if r.id in keep], self.vocab, self.version, self.sources
+        )
 
     @cached_property
     def compiled(self) -> CompiledPack:
@@ -200,7 +215,9 @@ def _load_dir(
 ) -> tuple[str, str]:
     """Load one layer into `rules`/`vocab`; return (pack name, version)."""
     if not folder.is_dir():
-        raise RuleError(folder, "rule folder not found", "give an existing folder to --rules", "GM-E207")
+        raise RuleError(
+            folder, "rule folder not found", "give an existing folder to --rules", "GM-E207"
+        )
     name, version = folder.name, "0"
     pack_path = folder / "pack.yaml"
     if pack_path.is_file():
@@ -253,11 +270,15 @@ def load_rules(dirs: Sequence[str | Path] = (), *, builtin: bool = True) -> Rule
 
     Raises:
         RuleError: a rule, vocabulary or pack file is invalid.
+
     """
     folders = ([builtin_rules_dir()] if builtin else []) + [Path(d) for d in dirs]
     key = tuple(str(f.resolve()) for f in folders)
     stamp = tuple(
-        f"{p}:{p.stat().st_mtime_ns}" for f in folders if f.is_dir() for p in sorted(f.rglob("*.yaml"))
+        f"{p}:{p.stat().st_mtime_ns}"
+        for f in folders
+        if f.is_dir()
+        for p in sorted(f.rglob("*.yaml"))
     )
     cache_key = key + stamp
     if cache_key in _CACHE:

@@ -107,8 +107,9 @@ class LexiconRule(RuleBase):
 
     `case: smart` (the default) lets a lower-case phrase match a capitalised word only where
     capitals mean nothing (sentence start, after ':', headings in capitals), so "nam" does
-    not match "Việt Nam" or "ông Nam". `exceptions` are longer phrases that contain a match
-    and cancel it; `unless` are phrases anywhere in the same sentence that cancel it;
+    not match "Việt Nam" or "ông Nam". `exceptions` are phrases that overlap a match and cancel
+    it ("Việt Nam", "Nam Định" for a phrase ending in "nam"); `unless` are phrases anywhere in
+    the same sentence that cancel it;
     `unless_near` cancel it only within `near_window` words before it (a "không" right in
     front negates, one clause away it does not). Entries starting with '@' name a vocabulary
     file in rules/vocab/.

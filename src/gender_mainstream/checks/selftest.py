@@ -29,7 +29,9 @@ class ExampleResult:
     detail: str = ""
 
 
-def _spans(pack: RulePack, rule_id: str, text: str) -> list[tuple[int | None, int | None, str | None]]:
+def _spans(
+    pack: RulePack, rule_id: str, text: str
+) -> list[tuple[int | None, int | None, str | None]]:
     from gender_mainstream.pipeline import review_text
 
     report = review_text(text, rules=pack, path=f"<example of {rule_id}>")
@@ -47,7 +49,9 @@ def run_rule_examples(pack: RulePack, rule: RuleBase) -> list[ExampleResult]:
         got = _spans(single, rule.id, text)
         spans = [(a, b) for a, b, _ in got]
         ok = spans == marked
-        detail = "" if ok else f"expected {[text[a:b] for a, b in marked]}, got {[t for _, _, t in got]}"
+        detail = (
+            "" if ok else f"expected {[text[a:b] for a, b in marked]}, got {[t for _, _, t in got]}"
+        )
         out.append(ExampleResult(rule.id, "flag", example, ok, detail))
         if rule.replace and len(marked) == 1:
             a, b = marked[0]
@@ -55,14 +59,22 @@ def run_rule_examples(pack: RulePack, rule: RuleBase) -> list[ExampleResult]:
             again = _spans(single, rule.id, fixed)
             out.append(
                 ExampleResult(
-                    rule.id, "fixed", fixed, not again, "" if not again else "replacement is flagged again"
+                    rule.id,
+                    "fixed",
+                    fixed,
+                    not again,
+                    "" if not again else "replacement is flagged again",
                 )
             )
     for example in rule.examples.pass_:
         got = _spans(single, rule.id, example)
         out.append(
             ExampleResult(
-                rule.id, "pass", example, not got, "" if not got else f"flagged {[t for _, _, t in got]}"
+                rule.id,
+                "pass",
+                example,
+                not got,
+                "" if not got else f"flagged {[t for _, _, t in got]}",
             )
         )
     for example in rule.examples.todo_flag:
@@ -70,7 +82,10 @@ def run_rule_examples(pack: RulePack, rule: RuleBase) -> list[ExampleResult]:
         fixed_now = [(a, b) for a, b, _ in _spans(single, rule.id, text)] == marked
         out.append(
             ExampleResult(
-                rule.id, "todo_flag", example, not fixed_now,
+                rule.id,
+                "todo_flag",
+                example,
+                not fixed_now,
                 "" if not fixed_now else "now flagged correctly: move it to 'flag'",
             )
         )
@@ -78,7 +93,10 @@ def run_rule_examples(pack: RulePack, rule: RuleBase) -> list[ExampleResult]:
         fixed_now = not _spans(single, rule.id, example)
         out.append(
             ExampleResult(
-                rule.id, "todo_pass", example, not fixed_now,
+                rule.id,
+                "todo_pass",
+                example,
+                not fixed_now,
                 "" if not fixed_now else "no longer flagged: move it to 'pass'",
             )
         )

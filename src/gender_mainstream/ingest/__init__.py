@@ -134,6 +134,7 @@ def read_raw(
 
     Raises:
         InputError: one of its subclasses, with a one-line message and the fix.
+
     """
     p = Path(path)
     name = str(path)
@@ -150,7 +151,7 @@ def read_raw(
     if stat.S_ISDIR(st.st_mode):
         raise NotAFileError(name)
     if not stat.S_ISREG(st.st_mode):
-        raise NotAFileError(name, "not a regular file (a device, socket or pipe)")
+        raise NotAFileError(name, "a device, socket or pipe")
     if st.st_size == 0:
         raise EmptyFileError(name)
     if st.st_size > max_bytes:

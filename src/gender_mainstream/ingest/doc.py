@@ -31,6 +31,7 @@ def convert_doc_to_docx(data: bytes, path: str) -> bytes:
 
     Raises:
         LegacyWordError: LibreOffice is missing or the conversion failed.
+
     """
     exe = soffice_path()
     if exe is None:
@@ -56,9 +57,7 @@ def convert_doc_to_docx(data: bytes, path: str) -> bytes:
             str(src),
         ]
         try:
-            proc = subprocess.run(  # noqa: S603 - fixed argument list, no shell
-                cmd, capture_output=True, timeout=TIMEOUT_S, env=env, check=False
-            )
+            proc = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT_S, env=env, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise LegacyWordError(path, type(exc).__name__) from exc
         result = out_dir / "input.docx"

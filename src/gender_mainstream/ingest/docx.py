@@ -48,6 +48,7 @@ def check_zip(data: bytes, path: str) -> zipfile.ZipFile:
         DamagedFileError: not a zip, or no word/document.xml.
         UnsupportedFormatError: a zip of another kind (Excel, PowerPoint, OpenDocument).
         UnsafeFileError: too many entries, too large uncompressed, or an extreme ratio.
+
     """
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
@@ -71,9 +72,7 @@ def check_zip(data: bytes, path: str) -> zipfile.ZipFile:
         raise UnsafeFileError(path, f"{len(infos):,} entries in the container")
     total = sum(i.file_size for i in infos)
     if total > MAX_UNCOMPRESSED:
-        raise UnsafeFileError(
-            path, f"{total:,} bytes uncompressed (limit {MAX_UNCOMPRESSED:,})"
-        )
+        raise UnsafeFileError(path, f"{total:,} bytes uncompressed (limit {MAX_UNCOMPRESSED:,})")
     for info in infos:
         if info.file_size > MAX_MEMBER_RATIO_FLOOR:
             ratio = info.file_size / max(info.compress_size, 1)
@@ -219,6 +218,7 @@ def read_docx(data: bytes, path: str) -> RawDocument:
     Raises:
         DamagedFileError, UnsafeFileError, UnsupportedFormatError: see `check_zip`; also
             malformed XML or a package python-docx cannot open.
+
     """
     zf = check_zip(data, path)
     pages = _page_count(zf)

@@ -70,6 +70,7 @@ def read_pdf(data: bytes, path: str, password: str | None = None) -> RawDocument
         DamagedFileError: PDFium cannot open the file (truncated, not really a PDF).
         NeedsOcrError: no page has text, but pages carry images (a scan).
         EmptyFileError: no page has text or images.
+
     """
     import pypdfium2 as pdfium
 

@@ -42,6 +42,7 @@ def decode_text(data: bytes, path: str) -> tuple[str, str]:
 
     Raises:
         UnsupportedFormatError: binary data (NUL bytes, control characters).
+
     """
     for bom, name in (
         (codecs.BOM_UTF8, "utf-8-sig"),
@@ -84,7 +85,9 @@ def _check_text(text: str, path: str) -> str:
         return text
     sample = text[:200_000]
     controls = sum(
-        1 for ch in sample if ord(ch) < 32 and ch not in _ALLOWED_CONTROLS or 0x7F <= ord(ch) < 0xA0
+        1
+        for ch in sample
+        if (ord(ch) < 32 and ch not in _ALLOWED_CONTROLS) or 0x7F <= ord(ch) < 0xA0
     )
     if controls > max(2, len(sample) // 200):
         raise UnsupportedFormatError(path, "binary data, not a text, Word or PDF file")

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-PARSE_SCHEMA_VERSION = "1"
+PARSE_SCHEMA_VERSION: Literal["1"] = "1"
 
 
 class SourceFormat(StrEnum):

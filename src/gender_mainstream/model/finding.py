@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gender_mainstream.model.document import DocIssue, Location, Metadata
 
-REPORT_SCHEMA_VERSION = "1"
+REPORT_SCHEMA_VERSION: Literal["1"] = "1"
 
 
 class Severity(StrEnum):
@@ -68,7 +68,9 @@ class Finding(BaseModel):
     severity: Severity
     confidence: float = Field(ge=0.0, le=1.0)
     message: str
-    text: str | None = Field(description="the document's own (normalized) text; None if document-level")
+    text: str | None = Field(
+        description="the document's own (normalized) text; None if document-level"
+    )
     location: Location
     legal_basis: list[LegalBasis] = Field(default_factory=list)
     suggestion: str | None = None

@@ -75,7 +75,7 @@ def render_text(reports: Sequence[Report], *, quiet: bool = False, color: bool =
         for issue in report.errors:
             lines.append(f"  ! {issue.message}")
         current: str | None = "\0"
-        for f in sorted(report.findings, key=lambda f: (f.location.start or -1)):
+        for f in sorted(report.findings, key=lambda f: f.location.start or -1):
             section = f.location.section
             if section != current:
                 lines.append(f"  [{section or 'ngoài các mục'}]")
@@ -84,7 +84,9 @@ def render_text(reports: Sequence[Report], *, quiet: bool = False, color: bool =
             tag = f"{_COLORS[sev]}{sev:<7}{_RESET}" if color else f"{sev:<7}"
             quoted = f' "{f.text}"' if f.text else ""
             lines.append(f"    {tag} {f.rule_id}  {_where(f)}:{quoted}")
-            wrap = textwrap.TextWrapper(width=100, initial_indent=" " * 12, subsequent_indent=" " * 12)
+            wrap = textwrap.TextWrapper(
+                width=100, initial_indent=" " * 12, subsequent_indent=" " * 12
+            )
             lines.extend(wrap.wrap(f.message))
             if f.legal_basis:
                 lines.extend(wrap.wrap("Căn cứ: " + "; ".join(b.citation for b in f.legal_basis)))
@@ -94,13 +96,16 @@ def render_text(reports: Sequence[Report], *, quiet: bool = False, color: bool =
             lines.append("    (không có phát hiện)")
         lines.append("")
     n = sum(totals.values())
+    read = len(reports) - files_with_errors
     summary = (
-        f"{n} finding{'s' if n != 1 else ''} ({totals['error']} error, {totals['warning']} warning, "
-        f"{totals['info']} info) in {len(reports) - files_with_errors} file"
-        f"{'s' if len(reports) - files_with_errors != 1 else ''}"
+        f"{n} finding{'s' if n != 1 else ''} ({totals['error']} error, "
+        f"{totals['warning']} warning, {totals['info']} info) in {read} file"
+        f"{'s' if read != 1 else ''}"
     )
     if files_with_errors:
-        summary += f"; {files_with_errors} file{'s' if files_with_errors > 1 else ''} could not be read"
+        summary += (
+            f"; {files_with_errors} file{'s' if files_with_errors > 1 else ''} could not be read"
+        )
     lines.append(summary)
     return "\n".join(lines) + "\n"
 
@@ -116,7 +121,8 @@ def render_document(doc: Document) -> str:
     m = doc.metadata
     out = [
         f"path:       {m.path}",
-        f"format:     {m.format.value if m.format else '-'}" + (f" ({m.encoding})" if m.encoding else ""),
+        f"format:     {m.format.value if m.format else '-'}"
+        + (f" ({m.encoding})" if m.encoding else ""),
         f"type:       {m.doc_type or '-'}",
         f"number:     {m.number or '-'}" + (" (quy phạm pháp luật)" if m.normative else ""),
         f"issuer:     {m.issuer or '-'}",

@@ -16,7 +16,7 @@ from gender_mainstream.model import (
 )
 from gender_mainstream.normalize import Normalized
 from gender_mainstream.structure.header import parse_header
-from gender_mainstream.structure.sections import SectionBuilder
+from gender_mainstream.structure.sections import SectionBuilder, match_section
 from gender_mainstream.structure.sentences import split_sentences
 from gender_mainstream.structure.tail import find_tail
 from gender_mainstream.vi import is_caps_line
@@ -31,7 +31,7 @@ _ATTACHMENT_TITLE_RE = re.compile(r"^(?:DANH MỤC|BIỂU MẪU|MẪU SỐ|Mẫu
 def _attachment_label(text: str) -> str | None:
     """Return the label of an attachment that starts at this paragraph, or None."""
     m = _APPENDIX_RE.match(text)
-    if m and (text.isupper() or is_caps_line(text.split(":")[0]) or m.group("num")):
+    if m and (text.isupper() or is_caps_line(text.split(":", maxsplit=1)[0]) or m.group("num")):
         num = m.group("num")
         return f"Phụ lục {num}" if num else "Phụ lục"
     code = doc_type_of_line(text)
@@ -138,14 +138,19 @@ def _attachments(rest: list[Paragraph]) -> list[Section]:
             continue
         if builder is None:
             continue  # trailing text after the signature that starts no attachment
-        if expecting_title and (is_caps_line(p.text) or p.text.startswith("(")):
-            root = builder.root
-            assert root is not None
-            if is_caps_line(p.text):
-                root.title = (root.title + " " + p.text).strip()
+        current_root = builder.root
+        if (
+            expecting_title
+            and current_root is not None
+            and match_section(p.text) is None
+            and (not current_root.title or is_caps_line(p.text) or p.text.startswith("("))
+        ):
+            # "QUY CHẾ" then its name (any case), then "(Ban hành kèm theo …)".
+            if not p.text.startswith("("):
+                current_root.title = (current_root.title + " " + p.text).strip()
             p.kind = "title"
-            p.section = root.path
-            root.paragraphs.append(p)
+            p.section = current_root.path
+            current_root.paragraphs.append(p)
             continue
         expecting_title = False
         builder.add(p)

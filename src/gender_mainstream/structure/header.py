@@ -1,5 +1,6 @@
-"""The header block (Nghị định 30/2020 Đ8 k2 a–đ): issuing body, number, place and date,
-document type and title (trích yếu), then the căn cứ lines.
+"""The header block (Nghị định 30/2020 Đ8 k2 a–đ) and the căn cứ lines after it.
+
+The header holds the issuing body, number, place and date, document type and title (trích yếu).
 
 Real inputs lay the header out three ways: as separate lines (web copies), as two columns
 merged into one line each (PDF text), or in a table (Word). The parser therefore works on the
@@ -98,7 +99,7 @@ def _symbol_type(number: str) -> str | None:
     parts = number.split("/")
     symbol = parts[-1] if parts else ""
     if "-" in number and "/" in number and re.match(r"^\d+-", number):  # party style 21-CT/TW
-        head = number.split("/")[0].split("-", 1)[1]
+        head = number.split("/", maxsplit=1)[0].split("-", 1)[1]
     else:
         head = symbol.split("-", 1)[0]
     return _SYMBOL_TYPES.get(head.upper())
@@ -143,8 +144,13 @@ def parse_header(paras: list[Paragraph]) -> HeaderInfo:
         # No type line: the header runs to the first basis line, section or "Kính gửi".
         for i in range(min(limit, 15)):
             text = paras[i].text
-            if _title_stop(text) or (i > 0 and not is_caps_line(text) and "Số" not in text
-                                     and DATE_RE.search(text) is None and "V/v" not in text):
+            if _title_stop(text) or (
+                i > 0
+                and not is_caps_line(text)
+                and "Số" not in text
+                and DATE_RE.search(text) is None
+                and "V/v" not in text
+            ):
                 header_end = i
                 break
         else:
@@ -215,7 +221,7 @@ def parse_header(paras: list[Paragraph]) -> HeaderInfo:
                 break
         # The authority line of an individual decision ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …").
         while pos < len(paras) and (
-            _AUTHORITY_LINE_RE.match(paras[pos].text) and is_caps_line(paras[pos].text)
+            (_AUTHORITY_LINE_RE.match(paras[pos].text) and is_caps_line(paras[pos].text))
             or RULE_LINE_RE.match(paras[pos].text)
         ):
             info.kinds[pos] = "header"
@@ -265,8 +271,8 @@ def _issuer_from(texts: list[str]) -> str | None:
         t = DATE_RE.sub("\n", t)
         t = DRAFT_DATE_RE.sub("\n", t)
         t = _NOISE_RE.sub(" ", t)
-        for piece in t.split("\n"):
-            piece = re.sub(r"\s+", " ", piece).strip(" -–,.;:")
+        for raw_piece in t.split("\n"):
+            piece = re.sub(r"\s+", " ", raw_piece).strip(" -–,.;:")
             if _BARE_NUMBER_RE.match(piece):
                 continue  # "84/2025/QĐ-UBND" on the line after a lone "Số:"
             if piece and is_caps_line(piece) and not LINE_MARKER_RE.match(piece):

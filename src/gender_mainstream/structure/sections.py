@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from gender_mainstream.markers import BULLET_RE, SECTION_RES
 from gender_mainstream.model import Paragraph, Section
+from gender_mainstream.model.document import SectionKind
 from gender_mainstream.vi import is_caps_line
 
 __all__ = ["SectionBuilder", "match_section"]
@@ -29,6 +30,8 @@ _RANK = {
     "arabic_paren": 10,
 }
 _TITLE_CUT = re.compile(r"(?<=[^\s.])[.:;](?:\s|$)")
+# The closing sentence of a plan ("Trên đây là Kế hoạch …./.") belongs to no section.
+_CLOSING_RE = re.compile(r"^Trên đây là\b")
 
 
 @dataclass(slots=True)
@@ -50,6 +53,7 @@ def match_section(text: str) -> _Match | None:
 
 
 def _title(rest: str) -> str:
+    rest = rest.removesuffix("./.").strip()
     m = _TITLE_CUT.search(rest)
     title = rest[: m.start() + 1] if m and m.start() < 200 else rest[:200]
     return title.rstrip(" .:;")
@@ -66,7 +70,7 @@ class SectionBuilder:
         self._pending_title: Section | None = None
         self._bullet_level = 0
 
-    def _path(self, kind: str, number: str) -> tuple[str, str]:
+    def _path(self, kind: str, number: str) -> tuple[str, SectionKind]:
         """Return (path, section kind) for a new section under the current stack top."""
         parent = self._stack[-1] if self._stack else None
         pre = self.prefix
@@ -77,10 +81,14 @@ class SectionBuilder:
         if kind == "phan":
             return f"{pre}Phần {number}", "phan"
         if kind == "muc":
-            base = parent[1].path if parent and parent[2] in ("chuong", "phan") else pre.rstrip(", ")
+            base = (
+                parent[1].path if parent and parent[2] in ("chuong", "phan") else pre.rstrip(", ")
+            )
             return (f"{base} Mục {number}".strip() if base else f"Mục {number}"), "muc"
         if parent is None:
-            return f"{pre}{number}", kind if kind in ("roman", "letter") else "arabic"
+            return f"{pre}{number}", "roman" if kind == "roman" else (
+                "letter" if kind == "letter" else "arabic"
+            )
         ppath, pkind = parent[1].path, parent[2]
         if kind == "arabic" and pkind == "dieu":
             return f"{ppath} khoản {number}", "khoan"
@@ -107,6 +115,9 @@ class SectionBuilder:
     def add(self, p: Paragraph) -> None:
         """Place paragraph `p`, opening a section if it starts with a marker."""
         text = p.text
+        if _CLOSING_RE.match(text):
+            self._pending_title = None
+            return
         m = match_section(text)
         if m is not None and self._plausible(m):
             rank = float(_RANK[m.kind])
@@ -119,7 +130,7 @@ class SectionBuilder:
                 number=m.number,
                 title=_title(m.rest),
                 path=path,
-                kind=skind,  # type: ignore[arg-type]
+                kind=skind,
             )
             parent = self.current()
             if parent is not None:
@@ -142,10 +153,10 @@ class SectionBuilder:
                 p.kind = "list_item"
                 p.level = 2 if bullet.group("mark") in "+*◦○" and self._bullet_level else 1
                 self._bullet_level = p.level
-        section = self.current()
-        if section is not None:
-            section.paragraphs.append(p)
-            p.section = section.path
+        owner = self.current()
+        if owner is not None:
+            owner.paragraphs.append(p)
+            p.section = owner.path
 
     def _plausible(self, m: _Match) -> bool:
         """Reject markers that cannot start a section here (e.g. a lone 'V.' inside items)."""

@@ -16,8 +16,51 @@ from gender_mainstream.markers import SECTION_RES
 __all__ = ["split_sentences"]
 
 _ABBREVIATIONS = frozenset(
-    "tp tm kt tl tuq q ts ths pgs gs bs ks cn đ/c v.v vv tr.đ trđ st ông bà tt tx tw ct pct "
-    "ubnd hđnd nđ tt qđ nq kh bc tb số no art đ k p mr mrs".split()
+    [
+        "tp",
+        "tm",
+        "kt",
+        "tl",
+        "tuq",
+        "q",
+        "ts",
+        "ths",
+        "pgs",
+        "gs",
+        "bs",
+        "ks",
+        "cn",
+        "đ/c",
+        "v.v",
+        "vv",
+        "tr.đ",
+        "trđ",
+        "st",
+        "ông",
+        "bà",
+        "tt",
+        "tx",
+        "tw",
+        "ct",
+        "pct",
+        "ubnd",
+        "hđnd",
+        "nđ",
+        "tt",
+        "qđ",
+        "nq",
+        "kh",
+        "bc",
+        "tb",
+        "số",
+        "no",
+        "art",
+        "đ",
+        "k",
+        "p",
+        "mr",
+        "mrs",
+    ]
 )
 _CUT_RE = re.compile(r"(?:[.!?…]+[\"'”’)\]]*|;)(?=\s+\S)")
 
@@ -43,7 +86,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             nxt = text[cut:].lstrip()[:1]
             if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'“(-+•"):
                 continue
-            word = text[start : m.start()].rsplit(None, 1)[-1] if text[start : m.start()].strip() else ""
+            word = (
+                text[start : m.start()].rsplit(None, 1)[-1]
+                if text[start : m.start()].strip()
+                else ""
+            )
             bare = word.strip("(\"'“").lower()
             if bare in _ABBREVIATIONS or (len(bare) == 1 and bare.isalpha()):
                 continue
@@ -51,7 +98,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         start = cut
     spans.append((start, len(text)))
     out: list[tuple[int, int]] = []
-    for a, b in spans:
+    for a0, b0 in spans:
+        a, b = a0, b0
         while a < b and text[a].isspace():
             a += 1
         while b > a and text[b - 1].isspace():

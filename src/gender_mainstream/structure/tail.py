@@ -17,9 +17,10 @@ from gender_mainstream.vi import is_caps_line
 __all__ = ["TailInfo", "find_tail", "split_lines"]
 
 _POSITION_RE = re.compile(
-    r"^(?:PHÓ\s+|Q\.\s*)?(?:CHỦ TỊCH|GIÁM ĐỐC|TỔNG GIÁM ĐỐC|TRƯỞNG BAN|TRƯỞNG PHÒNG|CHÁNH VĂN PHÒNG|"
-    r"BÍ THƯ|THỦ TRƯỞNG|HIỆU TRƯỞNG|CHỦ NHIỆM|TRƯỞNG THÔN|TRƯỞNG BẢN|TRƯỞNG ẤP|CỤC TRƯỞNG|"
-    r"VỤ TRƯỞNG|BỘ TRƯỞNG|THỦ TƯỚNG|CHÁNH ÁN|VIỆN TRƯỞNG|TRƯỞNG KHU PHỐ|CHÁNH THANH TRA)\b"
+    r"^(?:PHÓ\s+|Q\.\s*)?(?:CHỦ TỊCH|GIÁM ĐỐC|TỔNG GIÁM ĐỐC|TRƯỞNG BAN|TRƯỞNG PHÒNG|"
+    r"CHÁNH VĂN PHÒNG|BÍ THƯ|THỦ TRƯỞNG|HIỆU TRƯỞNG|CHỦ NHIỆM|TRƯỞNG THÔN|TRƯỞNG BẢN|"
+    r"TRƯỞNG ẤP|CỤC TRƯỞNG|VỤ TRƯỞNG|BỘ TRƯỞNG|THỦ TƯỚNG|CHÁNH ÁN|VIỆN TRƯỞNG|"
+    r"TRƯỞNG KHU PHỐ|CHÁNH THANH TRA)\b"
 )
 _SIGNED_NOTE_RE = re.compile(
     r"^[(\[]?\s*(?:đã ký|ký tên|ký,|ký và|chữ ký|đóng dấu|ký số|signed|daky)[^)\]]*[)\]]?\.?$", re.I
@@ -139,9 +140,19 @@ class _Walk:
             return "signature"
         if self.in_recipients and "_" in line and " " not in line:
             return "recipients"  # a drafter's code under Nơi nhận ("HP_VP11_QĐ")
-        if self.archived and not self.sig_lines and len(line) < 60 and not _is_attachment_start(line):
+        if (
+            self.archived
+            and not self.sig_lines
+            and len(line) < 60
+            and not _is_attachment_start(line)
+        ):
             return "recipients"  # "05 bản, QĐ164.", "Huy (23 bản)", "Ký bởi: …"
-        if self.in_recipients and not self.sig_lines and len(line) < 120 and line.endswith((";", ".")):
+        if (
+            self.in_recipients
+            and not self.sig_lines
+            and len(line) < 120
+            and line.endswith((";", "."))
+        ):
             item = _recipient_item(line)  # an item whose dash was lost
             if item:
                 self.info.recipients.append(item)
@@ -180,8 +191,13 @@ def find_tail(paras: list[Paragraph], body_start: int) -> TailInfo | None:
         info.kinds[i] = kind
         i += 1
         # A signer's name closes the signature; stop unless more recipients follow.
-        if walk.sig_lines and _is_name(walk.sig_lines[-1]) and not (
-            i < len(paras) and (BULLET_RE.match(paras[i].text) or _RECIPIENTS_RE.match(paras[i].text))
+        if (
+            walk.sig_lines
+            and _is_name(walk.sig_lines[-1])
+            and not (
+                i < len(paras)
+                and (BULLET_RE.match(paras[i].text) or _RECIPIENTS_RE.match(paras[i].text))
+            )
         ):
             break
     info.end = i

@@ -368,7 +368,7 @@ CASES = [
         "named-pipe",
         _fifo,
         NotAFileError,
-        ("not a regular file", "give a regular .txt, .docx or .pdf file"),
+        ("device, socket or pipe", "give a regular .txt, .docx or .pdf file"),
     ),
     *(
         Case(

@@ -99,6 +99,8 @@ _TYPE_LINE_RE = re.compile(
 
 def doc_type_of_line(text: str) -> str | None:
     """Return the type code if the line is a document-type line ("KẾ HOẠCH"), else None."""
+    if len(text) > 40 or not text[:1].isupper():
+        return None
     m = _TYPE_LINE_RE.match(text.strip().rstrip("."))
     return DOC_TYPES[m.group("type")] if m else None
 

@@ -1,25 +1,39 @@
-"""The spaCy pipeline, built once per process: blank Vietnamese, syllable tokens, NORM = lower.
+"""Tokens for the checks: a word index over the whole document, and spaCy Docs on demand.
 
-spaCy's own Vietnamese tokenizer needs pyvi (word segmentation, +240 MB, and word edges that
-break phrase matching); the rule-based tokenizer gives one token per syllable with punctuation
-split off, which is what phrase and token patterns over official text need. spaCy is imported
-lazily: `gender-mainstream --help` must not pay its 0.9 s import.
+Two levels, because they cost very different amounts:
+
+- The **word index** is every word of the canonical text (letters and digits, punctuation
+  dropped), lower-cased and optionally diacritic-folded, with its offsets and sentence. It is
+  built with one compiled regex pass and serves the phrase lists of `lexicon` rules: a phrase
+  matches across commas and dashes ("giỏi việc nước, đảm việc nhà" and "giỏi việc nước - đảm
+  việc nhà") but never across sentences. On real documents building per-sentence spaCy Docs
+  for this cost 25x more than the matching itself.
+- **spaCy Docs** (blank Vietnamese pipeline, rule-based tokenizer: one token per syllable,
+  punctuation split off, NORM = lower case of canonical text) are made per sentence only when
+  a token-pattern rule needs that sentence. spaCy's own Vietnamese tokenizer needs pyvi (word
+  segmentation, +240 MB, and word edges that break phrase matching), so it is not used.
+
+spaCy is imported lazily: `gender-mainstream --help` must not pay its 0.9 s import.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from gender_mainstream.model import Document
-from gender_mainstream.vi import fold
+from gender_mainstream.vi import fold, lower
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["AnalyzedDoc", "SentenceView", "analyze", "get_nlp", "words_doc"]
+__all__ = ["WORD_RE", "AnalyzedDoc", "SentenceRef", "analyze", "get_nlp", "words_of"]
+
+WORD_RE = re.compile(r"[^\W_]+")
+_ROMAN_RE = re.compile(r"^[IVXLC]+$")
 
 
 @lru_cache(maxsize=1)
@@ -36,85 +50,101 @@ def get_nlp() -> Language:
     return nlp
 
 
+def words_of(phrase: str) -> list[str]:
+    """Return the words of a (canonical) phrase as the word index sees them, case kept."""
+    return WORD_RE.findall(phrase)
+
+
 @dataclass(slots=True)
-class SentenceView:
-    """One sentence, tokenized, with its word-only views for phrase matching.
+class SentenceRef:
+    """A sentence: its paragraph, its offsets in Document.text, its words [w0, w1)."""
 
-    `words` are the token indices that are not punctuation or space; `norm_doc` and
-    `fold_doc` are Docs built from those words' lower-case and folded forms, so a phrase
-    matches across commas and dashes ("giỏi việc nước, đảm việc nhà" and "giỏi việc nước -
-    đảm việc nhà") but never across sentences.
-    """
-
-    paragraph: int  # index into Document.paragraphs
-    start: int  # offset of the sentence in Document.text
-    doc: Doc
-    words: list[int]
-    norm_doc: Doc
-    fold_doc: Doc | None
-    upper: bool  # the sentence is written in capitals (a heading)
-
-    def word_span(self, w0: int, w1: int) -> tuple[int, int]:
-        """Return Document.text offsets of words [w0, w1) of this sentence."""
-        first = self.doc[self.words[w0]]
-        last = self.doc[self.words[w1 - 1]]
-        return self.start + first.idx, self.start + last.idx + len(last.text)
+    paragraph: int
+    start: int
+    end: int
+    w0: int
+    w1: int
+    upper: bool  # written in capitals (a heading): case carries no meaning
 
 
 @dataclass(slots=True)
 class AnalyzedDoc:
-    """A Document plus its tokenized sentences (what the checks read)."""
+    """A Document with its word index; what the checks read."""
 
     document: Document
-    sentences: list[SentenceView]
-    has_fold: bool
+    sentences: list[SentenceRef]
+    norms: list[str]  # lower-cased words
+    folds: list[str] | None  # diacritic-folded words, when a rule needs them
+    starts: list[int]  # offsets in Document.text
+    ends: list[int]
+    sentence_of: list[int]  # sentence index of each word
+    _docs: dict[int, Doc] = field(default_factory=dict)
 
+    def text_of(self, w: int) -> str:
+        """Return word `w` as written (canonical, case kept)."""
+        return self.document.text[self.starts[w] : self.ends[w]]
 
-def words_doc(nlp: Language, words: list[str]) -> Doc:
-    """Build a Doc from ready-made words, for the matching views."""
-    from spacy.tokens import Doc
+    def span(self, w0: int, w1: int) -> tuple[int, int]:
+        """Return Document.text offsets of words [w0, w1)."""
+        return self.starts[w0], self.ends[w1 - 1]
 
-    return Doc(nlp.vocab, words=words, spaces=[True] * len(words))
+    def spacy_doc(self, sentence: int) -> Doc:
+        """Return the spaCy Doc of one sentence (tokenized on first request)."""
+        doc = self._docs.get(sentence)
+        if doc is None:
+            s = self.sentences[sentence]
+            doc = get_nlp().make_doc(self.document.text[s.start : s.end])
+            self._docs[sentence] = doc
+        return doc
+
+    def case_ok(self, w: int, pattern_word: str) -> bool:
+        """Return True if word `w` may match `pattern_word` under smart case.
+
+        A lower-case pattern word matches a capitalised word only where capitals carry no
+        meaning — sentence start, after ':' or an opening quote, bracket or bullet, or in a
+        heading written in capitals. Elsewhere a capital marks a name ("Việt Nam", "ông Nam",
+        "Hội Liên hiệp Phụ nữ").
+        """
+        if not pattern_word[:1].islower():
+            return True
+        written = self.text_of(w)
+        if not written[:1].isupper():
+            return True
+        sentence = self.sentences[self.sentence_of[w]]
+        if sentence.upper:
+            return True
+        # Sentence-initial: only markers ("1.", "a)", "II.", "-") stand before the word.
+        if all(
+            len(self.norms[k]) == 1 or self.norms[k].isdigit() or _ROMAN_RE.match(self.text_of(k))
+            for k in range(sentence.w0, w)
+        ):
+            return True
+        gap_start = self.ends[w - 1] if w > sentence.w0 else sentence.start
+        gap = self.document.text[gap_start : self.starts[w]]
+        return any(ch in gap for ch in ":“\"(‘'•+") or gap.strip() in ("-", "–")
 
 
 def analyze(document: Document, *, with_fold: bool) -> AnalyzedDoc:
-    """Tokenize every sentence of the document once, for all rules."""
-    nlp = get_nlp()
-    spans: list[tuple[int, int, int]] = []
-    for i, p in enumerate(document.paragraphs):
-        for s in p.sentences:
-            spans.append((i, s.start, s.end))
+    """Index every word of every sentence once, for all rules."""
     text = document.text
-    views: list[SentenceView] = []
-    tokenizer: Any = nlp.tokenizer
-    docs = tokenizer.pipe((text[a:b] for _, a, b in spans), batch_size=512)
-    for (pi, a, _), sdoc in zip(spans, docs, strict=True):
-        words = [t.i for t in sdoc if not (t.is_punct or t.is_space)]
-        norms = [sdoc[i].norm_ for i in words]
-        norm_doc = words_doc(nlp, norms)
-        fold_doc = words_doc(nlp, [fold(w) for w in norms]) if with_fold else None
-        letters = [ch for ch in sdoc.text if ch.isalpha()]
-        upper = len(letters) >= 4 and all(not ch.islower() for ch in letters)
-        views.append(SentenceView(pi, a, sdoc, words, norm_doc, fold_doc, upper))
-    return AnalyzedDoc(document, views, with_fold)
-
-
-def token_case_ok(view: SentenceView, w: int, pattern_word: str) -> bool:
-    """Return True if the token at word `w` may match `pattern_word` under smart case.
-
-    A lower-case pattern word matches a capitalised token only where capitals carry no
-    meaning — sentence start, after ':' or an opening quote or bracket,
-    or in a heading written in capitals. Elsewhere a capital marks a name ("Việt Nam",
-    "ông Nam", "Hội Liên hiệp Phụ nữ").
-    """
-    if view.upper or not pattern_word[:1].islower():
-        return True
-    token = view.doc[view.words[w]]
-    if not token.text[:1].isupper():
-        return True
-    before = view.doc[: token.i]
-    # Sentence-initial: only markers ("1.", "a)", "-", "Điều 3.") stand before it.
-    if all(not t.is_alpha or len(t.text) == 1 for t in before):
-        return True
-    prev: Any = before[-1]
-    return bool(prev.text in (":", "“", '"', "(", "-", "–", "‘", "'", "+", "•"))
+    low = lower(text)
+    sentences: list[SentenceRef] = []
+    norms: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    sentence_of: list[int] = []
+    finditer = WORD_RE.finditer
+    for pi, p in enumerate(document.paragraphs):
+        for s in p.sentences:
+            w0 = len(norms)
+            k = len(sentences)
+            for m in finditer(low, s.start, s.end):
+                norms.append(m.group())
+                starts.append(m.start())
+                ends.append(m.end())
+            sentence_of.extend([k] * (len(norms) - w0))
+            chunk = text[s.start : s.end]
+            upper = chunk.isupper() and len(norms) - w0 >= 2
+            sentences.append(SentenceRef(pi, s.start, s.end, w0, len(norms), upper))
+    folds = fold("\x00".join(norms)).split("\x00") if with_fold and norms else None
+    return AnalyzedDoc(document, sentences, norms, folds, starts, ends, sentence_of)

@@ -160,10 +160,35 @@ class _Line:
     end: int  # after the last non-space character
     block: int
     blanks: int  # blank lines between the previous content line and this one
+    text: str = ""
     page_start: bool = False  # first content line of a PDF page
     indent: float | None = None  # PDF: left x of the line minus the page's text margin
     right_gap: float | None = None  # PDF: right margin minus right x of the line
     vgap: float | None = None  # PDF: extra space above the line, in line heights
+    # Features read by the boundary decision, computed once per line.
+    caps: bool = False
+    strong_caps: bool = False
+    terminal: bool = False
+    lower_start: bool = False
+    upper_start: bool = False
+    marker: bool = False
+    bullet_end: int = -1  # end of a leading "-"/"+" bullet, -1 if none
+    rule: bool = False
+    doc_type: bool = False
+
+    def compute_features(self) -> None:
+        """Fill the boundary features from `text`."""
+        t = self.text
+        self.caps = is_caps_line(t)
+        self.strong_caps = self.caps and _strong_caps(t)
+        self.terminal = _ends_terminal(t)
+        self.lower_start = _starts_lower(t)
+        self.upper_start = _starts_upper(t)
+        self.marker = LINE_MARKER_RE.match(t) is not None
+        bullet = BULLET_RE.match(t)
+        self.bullet_end = bullet.end() if bullet else -1
+        self.rule = RULE_LINE_RE.match(t) is not None
+        self.doc_type = len(t) <= 30 and doc_type_of_line(t) is not None
 
 
 @dataclass(slots=True)
@@ -234,34 +259,47 @@ _LINKING_TAIL = frozenset(
 )
 
 
+_LINE_BODY_RE = re.compile(r"[^\r\n\f\v\x85\u2028\u2029]+")
+# Spaces (and invisible characters) trimmed from both ends of a line.
+_EDGE_JUNK = " \t\u00a0\u200b\ufeff\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))
+
+
+def _count_breaks(gap: str) -> int:
+    if gap == "\n" or gap == "\r\n":
+        return 1
+    n = gap.count("\n") + gap.count("\r") - gap.count("\r\n")
+    for c in "\f\v\x85\u2028\u2029":
+        n += gap.count(c)
+    return n
+
+
 def _split_lines(text: str, block: Block, block_index: int, lines: list[_Line]) -> None:
-    blanks = 0
+    """Cut a block into content lines, counting the blank lines before each."""
+    prev_end = block.start
     first = True
-    for m in _LINE_RE.finditer(text, block.start, block.end):
-        if m.start() == m.end():
-            break
-        raw_end = m.end()
-        while raw_end > m.start() and text[raw_end - 1] in "\r\n\f\v\x85\u2028\u2029":
-            raw_end -= 1
-        a, b = m.start(), raw_end
-        while a < b and (text[a].isspace() or text[a] in "\u200b\ufeff"):
-            a += 1
-        while b > a and (text[b - 1].isspace() or text[b - 1] in "\u200b\ufeff"):
-            b -= 1
-        if a == b:
-            blanks += 1
-            continue
-        lines.append(_Line(a, b, block_index, blanks, page_start=first and block.kind == "page"))
-        blanks = 0
+    page = block.kind == "page"
+    for m in _LINE_BODY_RE.finditer(text, block.start, block.end):
+        raw = m.group()
+        body = raw.strip(_EDGE_JUNK)
+        if not body:
+            continue  # a line of spaces is part of the gap
+        breaks = _count_breaks(text[prev_end : m.start()])
+        a = m.start() + (len(raw) - len(raw.lstrip(_EDGE_JUNK)))
+        line = _Line(a, a + len(body), block_index, breaks if first else breaks - 1, body)
+        line.page_start = first and page
+        if not block.hard:  # a hard block (Word paragraph) is one paragraph: no decisions
+            line.compute_features()
+        lines.append(line)
+        prev_end = m.end()
         first = False
 
 
-def _drop_page_numbers(text: str, lines: list[_Line]) -> list[_Line]:
+def _drop_page_numbers(lines: list[_Line]) -> list[_Line]:
     """Remove running page numbers: a bare number as first or last line of a PDF page."""
     keep = [True] * len(lines)
     for i, line in enumerate(lines):
         last_on_page = i + 1 == len(lines) or lines[i + 1].page_start
-        if (line.page_start or last_on_page) and _PAGE_NUMBER_RE.match(text[line.start : line.end]):
+        if (line.page_start or last_on_page) and _PAGE_NUMBER_RE.match(line.text):
             keep[i] = False
             if line.page_start and i + 1 < len(lines) and not lines[i + 1].page_start:
                 lines[i + 1].page_start = True
@@ -307,7 +345,8 @@ _AUTHORITY_RE = re.compile(
     r"^(?:(?:PHÓ\s+)?CHỦ TỊCH|ỦY BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|(?:PHÓ\s+)?GIÁM ĐỐC"
     r"|(?:PHÓ\s+)?TRƯỞNG BAN)\b"
 )
-_QUOC_HIEU_RE = re.compile(r"^CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM$|^CỘNG HÒA XÃ HỘI\b")
+_QUOC_HIEU_RE = re.compile(r"^CỘNG HÒA XÃ HỘI\b|^CỘNG HOÀ XÃ HỘI\b")
+_QUOC_HIEU_END_RE = re.compile(r"CHỦ NGHĨA VIỆT NAM$")
 
 
 def _heading_open(paragraph_head: str) -> bool:
@@ -329,7 +368,7 @@ class _FlowStyle:
     full_width: float  # typical length of a full line (characters)
 
 
-def _flow_style(text: str, lines: list[_Line], pdf: bool) -> _FlowStyle:
+def _flow_style(lines: list[_Line], pdf: bool) -> _FlowStyle:
     counts = {0: [0, 0], 1: [0, 0]}  # blanks -> [gaps, gaps that look like continuations]
     total_gaps = 0
     for prev, nxt in itertools.pairwise(lines):
@@ -337,10 +376,8 @@ def _flow_style(text: str, lines: list[_Line], pdf: bool) -> _FlowStyle:
         n = min(nxt.blanks, 2)
         if n > 1:
             continue
-        a = text[prev.start : prev.end]
-        b = text[nxt.start : nxt.end]
         counts[n][0] += 1
-        if not _ends_terminal(a) and _starts_lower(b):
+        if not prev.terminal and nxt.lower_start:
             counts[n][1] += 1
     gaps0, cont0 = counts[0]
     gaps1, cont1 = counts[1]
@@ -352,21 +389,18 @@ def _flow_style(text: str, lines: list[_Line], pdf: bool) -> _FlowStyle:
     return _FlowStyle(blank_sep, line_per_para, punct_split, float(full_width))
 
 
-def _heading_continues(text: str, nxt: _Line, after: _Line | None) -> bool:
+def _heading_continues(nxt: _Line, after: _Line | None) -> bool:
     """Return True if `nxt` ends a two-line heading ("… và công tác / Vì sự tiến bộ…").
 
     Seen from the line after it: a heading's last line is short, has no final punctuation
     and is followed by a new item or a blank line; a body paragraph is not.
     """
-    b = text[nxt.start : nxt.end]
-    if len(b) > 60 or _ends_terminal(b) or after is None:
+    if len(nxt.text) > 60 or nxt.terminal or after is None:
         return False
-    c = text[after.start : after.end]
-    return after.blanks >= 1 or bool(LINE_MARKER_RE.match(c) or BULLET_RE.match(c))
+    return after.blanks >= 1 or after.marker or after.bullet_end >= 0
 
 
 def _boundary(
-    text: str,
     prev: _Line,
     nxt: _Line,
     *,
@@ -380,42 +414,37 @@ def _boundary(
         return True
     if nxt.blanks == 1 and style.blank_sep:
         return True
-    a = text[prev.start : prev.end]
-    b = text[nxt.start : nxt.end]
+    a, b = prev.text, nxt.text
     if nxt.blanks == 0 and style.line_per_para:
         # One paragraph per line, except a plain wrap: no final stop, lower-case next line.
-        return not (_starts_lower(b) and not _ends_terminal(a) and not BULLET_RE.match(b))
-    if RULE_LINE_RE.match(a) or RULE_LINE_RE.match(b):
+        return not (nxt.lower_start and not prev.terminal and nxt.bullet_end < 0)
+    if prev.rule or nxt.rule:
         return True
     if _SIG_ABBREV_RE.match(a) or _NUMBER_LABEL_RE.match(a):
         return False  # "TM." or "Số:" alone on its line, what it introduces on the next
-    if doc_type_of_line(head):
+    if len(head) <= 30 and doc_type_of_line(head):
         return True  # "QUYẾT\nĐỊNH" has just completed a type line
-    bullet = BULLET_RE.match(b)
-    if bullet:
+    if nxt.bullet_end >= 0:
         # "kinh tế\n- xã hội" is a wrapped compound, "…;\n- Sở Nội vụ" is a new item.
         # "giai đoạn 2021\n- 2025" is a year range.
-        rest = b[bullet.end() :]
-        wrapped = (_starts_lower(rest) or rest[:1].isdigit()) and not _ends_terminal(a)
+        rest = b[nxt.bullet_end :]
+        wrapped = (_starts_lower(rest) or rest[:1].isdigit()) and not prev.terminal
         return not (wrapped and not a.endswith(","))
-    if LINE_MARKER_RE.match(b):
+    if nxt.marker or prev.doc_type or nxt.doc_type:
         return True
-    if doc_type_of_line(a) or doc_type_of_line(b):
-        return True
-    if _QUOC_HIEU_RE.match(b) or canon_tones(a).endswith("CHỦ NGHĨA VIỆT NAM"):
+    if (nxt.caps and _QUOC_HIEU_RE.match(b)) or (prev.caps and _QUOC_HIEU_END_RE.search(a)):
         return True  # Quốc hiệu stands alone (PDF text stacks it under the issuing body)
-    caps_a, caps_b = is_caps_line(a), is_caps_line(b)
-    if caps_b and _AUTHORITY_RE.match(b) and a.rsplit(" ", 1)[-1].lower() not in _FUNCTION_WORDS:
+    if nxt.caps and _AUTHORITY_RE.match(b) and a.rsplit(" ", 1)[-1].lower() not in _FUNCTION_WORDS:
         return True  # "… NĂM 2026\nỦY BAN NHÂN DÂN TỈNH …": the title ends, the authority begins
-    if (_strong_caps(a) and not caps_b and not _starts_lower(b)) or (
-        _strong_caps(b) and not caps_a
+    if (prev.strong_caps and not nxt.caps and not nxt.lower_start) or (
+        nxt.strong_caps and not prev.caps
     ):
         return True  # a heading block (issuing body, type, title) meets running text
-    if _starts_lower(b):
+    if nxt.lower_start:
         return False
     if pdf and nxt.vgap is not None and nxt.vgap > 0.25:
         return True  # paragraph spacing
-    if pdf and not (caps_a and caps_b) and nxt.indent is not None and nxt.indent > 12:
+    if pdf and not (prev.caps and nxt.caps) and nxt.indent is not None and nxt.indent > 12:
         return True  # first-line indent (centred capitalised lines vary, so not for them)
     if (
         pdf
@@ -427,13 +456,13 @@ def _boundary(
     ):
         return True  # a centred line (title) followed by a line at the margin
     if (
-        _starts_upper(b)
-        and not _ends_terminal(a)
+        nxt.upper_start
+        and not prev.terminal
         and _heading_open(head)
         and a.rsplit(" ", 1)[-1].lower() not in _LINKING_TAIL
     ):
-        return not _heading_continues(text, nxt, after)
-    if style.punct_split and _ends_terminal(a) and not _starts_lower(b):
+        return not _heading_continues(nxt, after)
+    if style.punct_split and prev.terminal:
         if pdf and prev.right_gap is not None:
             return prev.right_gap > 20 or (nxt.indent is not None and nxt.indent > 12)
         # A full-width line ending a sentence is more likely mid-paragraph.
@@ -491,7 +520,7 @@ class SourceMap:
         else:
             para_no = paragraph
             line = self.line_of(s0)
-        return Location(
+        return Location.model_construct(
             page=block.page,
             paragraph=para_no,
             section=section,
@@ -581,16 +610,15 @@ def normalize(raw: RawDocument) -> Normalized:
     def flush_flow() -> None:
         if not flow:
             return
-        lines = _drop_page_numbers(text, flow) if pdf else list(flow)
+        lines = _drop_page_numbers(flow) if pdf else list(flow)
         if pdf:
             _pdf_geometry(raw, lines)
-        style = _flow_style(text, lines, pdf)
+        style = _flow_style(lines, pdf)
         group: list[_Line] = []
         head_parts: list[str] = []
         for k, line in enumerate(lines):
             after = lines[k + 1] if k + 1 < len(lines) else None
             if group and _boundary(
-                text,
                 group[-1],
                 line,
                 after=after,
@@ -603,7 +631,7 @@ def normalize(raw: RawDocument) -> Normalized:
                 head_parts = []
             group.append(line)
             if len(head_parts) < 3:
-                head_parts.append(text[line.start : line.end])
+                head_parts.append(line.text)
         if group:
             emit(group)
         flow.clear()

@@ -30,53 +30,59 @@ def _with_tone(base: str, mark: str) -> str:
     return unicodedata.normalize("NFC", base + mark)
 
 
-def _build_tone_pairs() -> dict[str, str]:
-    """Map new-style two-letter endings (oà, oẻ, uỷ) to the traditional style (òa, ỏe, ủy).
-
-    Official texts (and Nghị định 30/2020's own samples) mostly write the tone on the first
-    vowel of an open oa/oe/uy syllable: "hòa", "khỏe", "Ủy ban". Both styles occur in one
-    real document, so matching needs a single canonical form.
-    """
-    pairs: dict[str, str] = {}
-    for first, second in (("o", "a"), ("o", "e"), ("u", "y")):
-        for mark in _TONE_MARKS:
-            for f, s in ((first, second), (first.upper(), second), (first.upper(), second.upper())):
-                new = f + _with_tone(s, mark)
-                old = _with_tone(f, mark) + s
-                pairs[new] = old
-    return pairs
-
-
-_TONE_PAIRS = _build_tone_pairs()
-# "qúy" (tone on u after q) is a common misspelling of "quý".
-_TONE_PAIRS.update(
-    {
-        q + _with_tone(u, m) + y: q + u + _with_tone(y, m)
-        for m in _TONE_MARKS
-        for q, u, y in (("q", "u", "y"), ("Q", "u", "y"), ("Q", "U", "Y"))
-    }
-)
+_TONED = {  # vowel -> its five toned forms (grave, acute, hook, tilde, dot below)
+    base: "".join(_with_tone(base, mark) for mark in _TONE_MARKS) for base in "aAeEyYuUoO"
+}
 _LETTER = r"[^\W\d_]"
-# An open syllable: the toned vowel is the last letter of the word. "qu" + y keeps its
-# tone on y ("quý"), and "hoàng", "hoạch", "khuyến" are not open, so they never change.
+# An open syllable: the toned vowel is the last letter of the word. "qu" + y keeps its tone
+# on y ("quý"), and "hoàng", "hoạch", "khuyến" are not open, so they never change. A stray
+# combining mark after the vowel also leaves the syllable alone.
+_END = r"(?!" + _LETTER + r"|[\u0300-\u036f])"
 _TONE_RE = re.compile(
-    r"(?:(?<![qQ])(?:"
-    + "|".join(k for k in _TONE_PAIRS if k[0] not in "qQ")
-    + r")|(?:"
-    + "|".join(k for k in _TONE_PAIRS if k[0] in "qQ")
-    + r"))(?!"
-    + _LETTER
-    + r"|[\u0300-\u036f])"  # a stray combining mark: leave the syllable alone
+    r"(?<![qQ])[oO]["
+    + _TONED["a"]
+    + _TONED["A"]
+    + _TONED["e"]
+    + _TONED["E"]
+    + "]"
+    + _END
+    + r"|(?<![qQ])[uU]["
+    + _TONED["y"]
+    + _TONED["Y"]
+    + "]"
+    + _END
+    + r"|[qQ]["
+    + _TONED["u"]
+    + _TONED["U"]
+    + "][yY]"
+    + _END  # "qúy", a misspelling of "quý"
 )
+_TONE_OF = {
+    ch: mark for base, forms in _TONED.items() for ch, mark in zip(forms, _TONE_MARKS, strict=True)
+}
+_BASE_OF = {ch: base for base, forms in _TONED.items() for ch in forms}
+
+
+def _move_tone(m: re.Match[str]) -> str:
+    s = m.group()
+    if len(s) == 2:  # oà -> òa, uỷ -> ủy
+        toned = s[1]
+        return _with_tone(s[0], _TONE_OF[toned]) + _BASE_OF[toned]
+    toned = s[1]  # qúy -> quý
+    return s[0] + _BASE_OF[toned] + _with_tone(s[2], _TONE_OF[toned])
 
 
 def canon_tones(text: str) -> str:
     """Move tone marks of open oa/oe/uy syllables to the traditional place (length-preserving).
 
+    Official texts (and Nghị định 30/2020's own samples) mostly write the tone on the first
+    vowel of an open oa/oe/uy syllable: "hòa", "khỏe", "Ủy ban". Both styles occur in one real
+    document, so matching needs a single canonical form.
+
     >>> canon_tones("Hoà bình, uỷ ban, khoẻ, hoàng, quý, qúy")
     'Hòa bình, ủy ban, khỏe, hoàng, quý, quý'
     """
-    return _TONE_RE.sub(lambda m: _TONE_PAIRS[m.group(0)], text)
+    return _TONE_RE.sub(_move_tone, text)
 
 
 def lookalike_table() -> dict[int, str]:
@@ -145,13 +151,8 @@ def lower(text: str) -> str:
 
 def is_caps_line(text: str) -> bool:
     """Return True if the text has at least two capital letters and no lower-case letter."""
-    upper = 0
-    for ch in text:
-        if ch.islower():
-            return False
-        if ch.isupper():
-            upper += 1
-    return upper >= 2
+    # str.isupper: every cased character is upper case and there is at least one.
+    return text.isupper() and sum(1 for ch in text if ch.isupper()) >= 2
 
 
 # Letters only Vietnamese writes (French shares à, â, é, ê, ô...): the tell of real
@@ -159,13 +160,11 @@ def is_caps_line(text: str) -> bool:
 VIETNAMESE_LETTERS = frozenset("ăđơưĩũĂĐƠƯĨŨ" + "".join(chr(cp) for cp in range(0x1EA0, 0x1EFA)))
 
 
+_LETTER_RE = re.compile(r"[^\W\d_]")
+_VIET_RE = re.compile("[" + "".join(sorted(VIETNAMESE_LETTERS)) + "]")
+
+
 def vietnamese_letter_ratio(text: str) -> float:
     """Return the share of letters that only Vietnamese Unicode text uses (ơ, ư, ạ, ế, ...)."""
-    letters = 0
-    viet = 0
-    for ch in text:
-        if ch.isalpha():
-            letters += 1
-            if ch in VIETNAMESE_LETTERS:
-                viet += 1
-    return viet / letters if letters else 0.0
+    letters = len(_LETTER_RE.findall(text))
+    return len(_VIET_RE.findall(text)) / letters if letters else 0.0

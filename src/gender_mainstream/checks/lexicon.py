@@ -1,9 +1,8 @@
-"""`lexicon` rules: phrase lists matched on canonical words with spaCy's PhraseMatcher.
+"""`lexicon` rules: phrase lists matched on the document's word index.
 
-All lexicon rules share one matcher (and one more for rules that opt in to diacritic
-folding), so a document is scanned once however many rules there are. Matching runs on the
-word view of each sentence (punctuation dropped), then each candidate is checked for case,
-exceptions and context.
+All lexicon rules share one phrase index (first word -> phrases), so a document is scanned once
+however many rules there are; rules that opt in to diacritic folding share a second index over
+folded words. Each candidate is then checked for case, exceptions and context.
 """
 
 from __future__ import annotations
@@ -11,41 +10,62 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from gender_mainstream.checks.base import Hit
 from gender_mainstream.checks.schema import LexiconRule, RuleBase
-from gender_mainstream.nlp import AnalyzedDoc, SentenceView, get_nlp, token_case_ok, words_doc
+from gender_mainstream.nlp import AnalyzedDoc, words_of
 from gender_mainstream.normalize import canonicalize
 from gender_mainstream.vi import fold
 
-__all__ = ["LexiconChecker", "phrase_words"]
-
-
-def phrase_words(phrase: str) -> list[str]:
-    """Return the canonical words of a phrase (case kept, punctuation dropped)."""
-    nlp = get_nlp()
-    return [t.text for t in nlp.tokenizer(canonicalize(phrase)) if not (t.is_punct or t.is_space)]
+__all__ = ["LexiconChecker", "PhraseIndex"]
 
 
 @dataclass(frozen=True, slots=True)
 class _Term:
     rule_id: str
     role: str  # "T" term, "X" exception, "U" unless (sentence), "N" unless_near
-    words: tuple[str, ...]
+    words: tuple[str, ...]  # canonical words, case kept (smart case needs it)
+
+
+class PhraseIndex:
+    """Find phrases (tuples of words) in a word sequence, never across sentences."""
+
+    def __init__(self) -> None:
+        self._by_first: dict[str, list[tuple[tuple[str, ...], _Term]]] = defaultdict(list)
+
+    def add(self, key: tuple[str, ...], term: _Term) -> None:
+        """Index one phrase (already lower-cased or folded)."""
+        self._by_first[key[0]].append((key, term))
+
+    def __bool__(self) -> bool:
+        return bool(self._by_first)
+
+    def find(self, words: list[str], sentence_of: list[int]) -> Iterator[tuple[_Term, int, int]]:
+        """Yield (term, first word, end word) for every occurrence."""
+        get = self._by_first.get
+        n_words = len(words)
+        for i, w in enumerate(words):
+            candidates = get(w)
+            if not candidates:
+                continue
+            for key, term in candidates:
+                n = len(key)
+                j = i + n
+                if (
+                    j <= n_words
+                    and sentence_of[j - 1] == sentence_of[i]
+                    and tuple(words[i:j]) == key
+                ):
+                    yield term, i, j
 
 
 class LexiconChecker:
     """Compiled lexicon rules."""
 
     def __init__(self, specs: list[RuleBase], vocab: dict[str, list[str]]) -> None:
-        from spacy.matcher import PhraseMatcher
-
-        nlp = get_nlp()
         self.rules: dict[str, LexiconRule] = {}
-        self._norm = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self._fold = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self._terms: dict[int, _Term] = {}
+        self._norm = PhraseIndex()
+        self._fold = PhraseIndex()
         self.needs_fold = False
         for spec in specs:
             assert isinstance(spec, LexiconRule)
@@ -58,59 +78,50 @@ class LexiconChecker:
                 ("N", _expand(spec.unless_near, vocab)),
             )
             for role, phrases in groups:
-                for n, phrase in enumerate(phrases):
-                    words = tuple(phrase_words(phrase))
+                for phrase in phrases:
+                    words = tuple(words_of(canonicalize(phrase)))
                     if not words:
                         continue
-                    key = f"{role}|{spec.id}|{n}"
-                    self._terms[nlp.vocab.strings.add(key)] = _Term(spec.id, role, words)
-                    lowered = [w.lower() for w in words]
+                    term = _Term(spec.id, role, words)
+                    lowered = tuple(w.lower() for w in words)
                     if spec.fold:
-                        self._fold.add(key, [words_doc(nlp, [fold(w) for w in lowered])])
+                        self._fold.add(tuple(fold(w) for w in lowered), term)
                     else:
-                        self._norm.add(key, [words_doc(nlp, lowered)])
+                        self._norm.add(lowered, term)
 
     def check(self, adoc: AnalyzedDoc) -> Iterator[Hit]:
-        """Yield hits sentence by sentence."""
-        for view in adoc.sentences:
-            if not view.words:
-                continue
-            found: list[tuple[int, int, int]] = list(self._norm(view.norm_doc))
-            if self.needs_fold and view.fold_doc is not None:
-                found.extend(self._fold(view.fold_doc))
-            if not found:
-                continue
-            yield from self._hits(view, found)
-
-    def _hits(self, view: SentenceView, found: list[tuple[int, int, int]]) -> Iterator[Hit]:
-        by_rule: dict[str, dict[str, list[tuple[int, int, _Term]]]] = defaultdict(
+        """Yield the hits of every lexicon rule."""
+        found = list(self._norm.find(adoc.norms, adoc.sentence_of))
+        if self._fold and adoc.folds is not None:
+            found.extend(self._fold.find(adoc.folds, adoc.sentence_of))
+        # Group by (sentence, rule): context and exceptions are judged within a sentence.
+        groups: dict[tuple[int, str], dict[str, list[tuple[int, int, _Term]]]] = defaultdict(
             lambda: defaultdict(list)
         )
-        for key, w0, w1 in found:
-            term = self._terms[key]
-            by_rule[term.rule_id][term.role].append((w0, w1, term))
-        for rule_id, roles in by_rule.items():
+        for term, w0, w1 in found:
+            groups[(adoc.sentence_of[w0], term.rule_id)][term.role].append((w0, w1, term))
+        for (sentence, rule_id), roles in sorted(groups.items()):
             spec = self.rules[rule_id]
             chosen: list[tuple[int, int]] = []
             # Longest first, so "phụ nữ nông thôn" wins over "phụ nữ" at the same place.
             for w0, w1, term in sorted(roles.get("T", []), key=lambda m: (m[0], m[0] - m[1])):
                 if any(not (w1 <= a or w0 >= b) for a, b in chosen):
                     continue
-                if not _case_ok(spec, view, w0, term):
+                if not _case_ok(spec, adoc, w0, term):
                     continue
                 if any(a < w1 and w0 < b for a, b, _ in roles.get("X", [])):
                     continue  # overlaps an exception: "nam" in "Việt Nam", "NAM ĐỊNH"
                 if roles.get("U") or _near(roles.get("N", []), w0, w1, spec.near_window):
                     continue
                 chosen.append((w0, w1))
-                start, end = view.word_span(w0, w1)
-                folded = spec.fold and not _exact(view, w0, term)
+                start, end = adoc.span(w0, w1)
+                exact = all(adoc.norms[w0 + k] == w.lower() for k, w in enumerate(term.words))
                 yield Hit(
                     rule_id=rule_id,
                     start=start,
                     end=end,
-                    paragraph=view.paragraph,
-                    confidence=0.85 if folded else 1.0,
+                    paragraph=adoc.sentences[sentence].paragraph,
+                    confidence=1.0 if exact else 0.85,
                 )
 
 
@@ -124,21 +135,17 @@ def _expand(phrases: list[str], vocab: dict[str, list[str]]) -> list[str]:
     return out
 
 
-def _case_ok(spec: LexiconRule, view: SentenceView, w0: int, term: _Term) -> bool:
+def _case_ok(spec: LexiconRule, adoc: AnalyzedDoc, w0: int, term: _Term) -> bool:
     if spec.case == "insensitive":
         return True
     for k, pattern_word in enumerate(term.words):
-        token: Any = view.doc[view.words[w0 + k]]
         if spec.case == "sensitive":
-            if token.text != pattern_word and not view.upper:
+            sentence = adoc.sentences[adoc.sentence_of[w0 + k]]
+            if adoc.text_of(w0 + k) != pattern_word and not sentence.upper:
                 return False
-        elif not token_case_ok(view, w0 + k, pattern_word):
+        elif not adoc.case_ok(w0 + k, pattern_word):
             return False
     return True
-
-
-def _exact(view: SentenceView, w0: int, term: _Term) -> bool:
-    return all(view.doc[view.words[w0 + k]].norm_ == w.lower() for k, w in enumerate(term.words))
 
 
 def _near(contexts: list[tuple[int, int, _Term]], w0: int, w1: int, window: int) -> bool:

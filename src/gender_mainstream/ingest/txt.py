@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 import unicodedata
 
 from gender_mainstream.errors import EmptyFileError, UnsupportedFormatError
@@ -21,7 +22,9 @@ from gender_mainstream.vi import vietnamese_letter_ratio
 
 __all__ = ["decode_text", "read_txt"]
 
-_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v\x1a")  # \x1a: DOS end-of-file marker
+# Control characters that plain text never contains (tab, newlines, form feed and the DOS
+# end-of-file mark \x1a are allowed); C1 controls come from binary data read as Latin-1.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x19\x1b-\x1f\x7f-\x9f]")
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -84,11 +87,7 @@ def _check_text(text: str, path: str) -> str:
     if not text:
         return text
     sample = text[:200_000]
-    controls = sum(
-        1
-        for ch in sample
-        if (ord(ch) < 32 and ch not in _ALLOWED_CONTROLS) or 0x7F <= ord(ch) < 0xA0
-    )
+    controls = len(_CONTROL_RE.findall(sample))
     if controls > max(2, len(sample) // 200):
         raise UnsupportedFormatError(path, "binary data, not a text, Word or PDF file")
     return text

@@ -7,8 +7,10 @@ lines re-joined); every `Location` points back at the original file in that form
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -60,10 +62,11 @@ class DocIssue(BaseModel):
     page: int | None = None
 
 
-class Sentence(BaseModel):
-    """A sentence (or `;`-separated clause) as offsets into `Document.text`."""
+class Sentence(NamedTuple):
+    """A sentence (or `;`-separated clause) as offsets into `Document.text`.
 
-    model_config = ConfigDict(frozen=True)
+    A plain tuple, not a model: a long document has tens of thousands of them.
+    """
 
     start: int
     end: int
@@ -83,20 +86,35 @@ ParagraphKind = Literal[
 ]
 
 
-class Paragraph(BaseModel):
-    """A whole paragraph (wrapped lines re-joined) with its place in the section tree."""
+@dataclass(slots=True, eq=False)
+class Paragraph:
+    """A whole paragraph (wrapped lines re-joined) with its place in the section tree.
 
-    index: int = Field(description="1-based position among the document's paragraphs")
+    A plain dataclass, not a pydantic model: a long document has tens of thousands of
+    paragraphs and nothing here comes from outside. `index` is the 1-based position among the
+    document's paragraphs; `start`/`end` are offsets in Document.text; `level` is the bullet
+    depth (1 for "-", 2 for "+"); `line_joins` are offsets inside `text` where a source line
+    break was joined into a space. The source `location` is worked out on first use.
+    """
+
+    index: int
     text: str
-    start: int = Field(description="offset of the paragraph in Document.text")
+    start: int
     end: int
     kind: ParagraphKind = "text"
     section: str | None = None
-    level: int = Field(default=0, description="bullet depth: 1 for '-', 2 for '+'")
-    location: Location
-    sentences: list[Sentence] = Field(default_factory=list, exclude=True)
-    # Offsets (inside `text`) where a source line break was joined into a space.
-    line_joins: list[int] = Field(default_factory=list, exclude=True)
+    level: int = 0
+    sentences: list[Sentence] = field(default_factory=list)
+    line_joins: list[int] = field(default_factory=list)
+    locator: Callable[[Paragraph], Location] | None = field(default=None, repr=False)
+    _location: Location | None = field(default=None, repr=False)
+
+    @property
+    def location(self) -> Location:
+        """Where the paragraph is in the original file."""
+        if self._location is None:
+            self._location = self.locator(self) if self.locator is not None else Location()
+        return self._location
 
     def sentence_texts(self, doc_text: str) -> list[str]:
         """Return the sentence strings, for callers that do not hold offsets."""

@@ -48,19 +48,19 @@ def build_document(raw: RawDocument, norm: Normalized) -> Document:
     text = norm.text
     smap = norm.source_map
     paragraphs: list[Paragraph] = []
+
+    def _locator(p: Paragraph) -> Location:
+        return smap.locate(p.start, p.end, paragraph=p.index, section=p.section)
+
     for i, np_ in enumerate(norm.paragraphs):
         block = raw.blocks[np_.block]
         paragraphs.append(
-            Paragraph.model_construct(
-                index=i + 1,
-                text=text[np_.start : np_.end],
-                start=np_.start,
-                end=np_.end,
+            Paragraph(
+                i + 1,
+                text[np_.start : np_.end],
+                np_.start,
+                np_.end,
                 kind="page_header" if block.part in ("header", "footer") else "text",
-                section=None,
-                level=0,
-                location=Location(),
-                sentences=[],
                 line_joins=np_.line_joins,
             )
         )
@@ -82,11 +82,8 @@ def build_document(raw: RawDocument, norm: Normalized) -> Document:
         sections.extend(_attachments(body[tail.end :]))
 
     for p in paragraphs:
-        p.sentences = [
-            Sentence.model_construct(start=p.start + a, end=p.start + b)
-            for a, b in split_sentences(p.text)
-        ]
-        p.location = smap.locate(p.start, p.end, paragraph=p.index, section=p.section)
+        p.sentences = [Sentence(p.start + a, p.start + b) for a, b in split_sentences(p.text)]
+        p.locator = _locator
 
     meta = Metadata(
         path=raw.path,

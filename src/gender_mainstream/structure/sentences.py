@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from gender_mainstream.markers import SECTION_RES
+from gender_mainstream.markers import LINE_MARKER_RE, SECTION_RES
 
 __all__ = ["split_sentences"]
 
@@ -66,6 +66,8 @@ _CUT_RE = re.compile(r"(?:[.!?…]+[\"'”’)\]]*|;)(?=\s+\S)")
 
 
 def _marker_end(text: str) -> int:
+    if LINE_MARKER_RE.match(text) is None:
+        return 0
     for kind, rx in SECTION_RES:
         m = rx.match(text)
         if m is not None and kind != "appendix":

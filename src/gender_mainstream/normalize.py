@@ -265,7 +265,7 @@ _EDGE_JUNK = " \t\u00a0\u200b\ufeff\u202f\u205f\u3000" + "".join(map(chr, range(
 
 
 def _count_breaks(gap: str) -> int:
-    if gap == "\n" or gap == "\r\n":
+    if gap in ("\n", "\r\n"):
         return 1
     n = gap.count("\n") + gap.count("\r") - gap.count("\r\n")
     for c in "\f\v\x85\u2028\u2029":

@@ -106,6 +106,7 @@ class OffsetMap:
 
 
 _TRANSLATE = lookalike_table()
+_LOOKALIKE_RE = re.compile("[" + re.escape("".join(chr(c) for c in _TRANSLATE)) + "]")
 # Characters that need more than a one-for-one translation: combining marks (NFD input),
 # characters to delete, and runs of whitespace.
 _COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
@@ -118,7 +119,9 @@ _TOKEN_RE = re.compile(
 
 def _canon_piece(src: str, a: int, b: int, out: list[str], omap: OffsetMap) -> None:
     """Append the canonical form of src[a:b] (one line's content) to `out` and `omap`."""
-    piece = src[a:b].translate(_TRANSLATE)
+    piece = src[a:b]
+    if _LOOKALIKE_RE.search(piece) is not None:
+        piece = piece.translate(_TRANSLATE)
     if _SLOW_RE.search(piece) is None:
         out.append(piece)
         omap.copy(a, len(piece))
@@ -485,11 +488,15 @@ class SourceMap:
 
     def __post_init__(self) -> None:
         self._block_starts = [b.start for b in self.blocks]
-        if self.format != "docx":
+
+    def _lines(self) -> list[int]:
+        """Line starts of the source, computed on first use (most runs never need them)."""
+        if not self._line_starts:
             starts = [0]
             for m in re.finditer(r"\r\n|[\n\r\f\v\x85\u2028\u2029]", self.source_text):
                 starts.append(m.end())
             self._line_starts = starts
+        return self._line_starts
 
     def block_at(self, src: int) -> int:
         """Return the index of the block containing source offset `src`."""
@@ -497,12 +504,11 @@ class SourceMap:
 
     def line_of(self, src: int) -> int:
         """Return the 1-based line of `src` in its file (.txt) or on its page (.pdf)."""
-        if not self._line_starts:
-            return 1
-        line = bisect_right(self._line_starts, src)
+        starts = self._lines()
+        line = bisect_right(starts, src)
         if self.format == "pdf":
             page_block = self.blocks[self.block_at(src)]
-            first = bisect_right(self._line_starts, page_block.start)
+            first = bisect_right(starts, page_block.start)
             return line - first + 1
         return line
 
@@ -591,7 +597,6 @@ def normalize(raw: RawDocument) -> Normalized:
             out.append("\n")
             omap.replace(1, prev_end, group[0].start)
         para_start = omap.length
-        pieces_start = len(out)
         joins: list[int] = []
         for k, line in enumerate(group):
             if k:
@@ -599,9 +604,6 @@ def normalize(raw: RawDocument) -> Normalized:
                 out.append(" ")
                 omap.replace(1, group[k - 1].end, line.start)
             _canon_piece(text, line.start, line.end, out, omap)
-        para_text = canon_tones("".join(out[pieces_start:]))
-        del out[pieces_start:]
-        out.append(para_text)
         paragraphs.append(NormParagraph(para_start, omap.length, group[0].block, joins))
 
     # Soft blocks (a .txt, PDF pages) form one flow of lines; hard blocks stand alone.
@@ -647,4 +649,6 @@ def normalize(raw: RawDocument) -> Normalized:
             flow.extend(block_lines)
     flush_flow()
     source_map = SourceMap(omap, raw.blocks, text, raw.format.value)
-    return Normalized("".join(out), paragraphs, source_map)
+    # Tone placement is decided per syllable and paragraphs are joined by "\n", so one pass
+    # over the whole text gives the same result as one per paragraph.
+    return Normalized(canon_tones("".join(out)), paragraphs, source_map)

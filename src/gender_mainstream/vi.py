@@ -152,7 +152,15 @@ def lower(text: str) -> str:
 def is_caps_line(text: str) -> bool:
     """Return True if the text has at least two capital letters and no lower-case letter."""
     # str.isupper: every cased character is upper case and there is at least one.
-    return text.isupper() and sum(1 for ch in text if ch.isupper()) >= 2
+    if not text.isupper():
+        return False
+    seen = 0
+    for ch in text:
+        if ch.isupper():
+            seen += 1
+            if seen == 2:
+                return True
+    return False
 
 
 # Letters only Vietnamese writes (French shares à, â, é, ê, ô...): the tell of real

@@ -8,7 +8,11 @@ Latin-1 letters legacy fonts are typed with.
 
 from __future__ import annotations
 
-from gender_mainstream.vi import vietnamese_letter_ratio
+import re
+
+from gender_mainstream.vi import VIETNAMESE_LETTERS, vietnamese_letter_ratio
+
+_VIET_RE = re.compile("[" + "".join(sorted(VIETNAMESE_LETTERS)) + "]")
 
 __all__ = ["convert_if_legacy"]
 
@@ -30,6 +34,10 @@ def _latin1_letter_ratio(text: str) -> float:
 def convert_if_legacy(text: str) -> tuple[str, str] | None:
     """Return (unicode text, encoding name) if `text` is TCVN3/VNI mojibake, else None."""
     sample = text[:_SAMPLE]
+    # Real Vietnamese Unicode shows its own letters at once; letters never outnumber
+    # characters, so a share of characters over 2% settles it without counting letters.
+    if len(_VIET_RE.findall(sample)) > 0.02 * len(sample):
+        return None
     if vietnamese_letter_ratio(sample) > 0.02 or _latin1_letter_ratio(sample) < 0.03:
         return None
     from viparse.normalize.detector import detect_encoding_by_content

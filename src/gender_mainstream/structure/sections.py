@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gender_mainstream.markers import BULLET_RE, SECTION_RES
+from gender_mainstream.markers import BULLET_RE, LINE_MARKER_RE, SECTION_RES
 from gender_mainstream.model import Paragraph, Section
 from gender_mainstream.model.document import SectionKind
 from gender_mainstream.vi import is_caps_line
@@ -43,6 +43,8 @@ class _Match:
 
 def match_section(text: str) -> _Match | None:
     """Return the section marker at the start of `text`, if any (appendix excluded)."""
+    if LINE_MARKER_RE.match(text) is None:  # one regex screens out four in five paragraphs
+        return None
     for kind, rx in SECTION_RES:
         if kind == "appendix":
             continue

@@ -62,7 +62,7 @@ _ABBREVIATIONS = frozenset(
         "mrs",
     ]
 )
-_CUT_RE = re.compile(r"(?:[.!?…]+[\"'”’)\]]*|;)(?=\s+\S)")
+_CUT_RE = re.compile(r"(?:[.!?…]+[\"'”’)\]]*|;)(?=\s+(\S))")
 
 
 def _marker_end(text: str) -> int:
@@ -85,15 +85,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         if cut <= floor:
             continue
         if m.group()[0] != ";":
-            nxt = text[cut:].lstrip()[:1]
+            nxt = m.group(1)
             if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'“(-+•"):
                 continue
-            word = (
-                text[start : m.start()].rsplit(None, 1)[-1]
-                if text[start : m.start()].strip()
-                else ""
-            )
-            bare = word.strip("(\"'“").lower()
+            before = text[start : m.start()].rsplit(None, 1)
+            bare = before[-1].strip("(\"'“").lower() if before else ""
             if bare in _ABBREVIATIONS or (len(bare) == 1 and bare.isalpha()):
                 continue
         spans.append((start, cut))

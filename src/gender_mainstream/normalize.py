@@ -168,6 +168,7 @@ class _Line:
     indent: float | None = None  # PDF: left x of the line minus the page's text margin
     right_gap: float | None = None  # PDF: right margin minus right x of the line
     vgap: float | None = None  # PDF: extra space above the line, in line heights
+    gap: float | None = None  # PDF: whole space above the line, in line heights
     # Features read by the boundary decision, computed once per line.
     caps: bool = False
     strong_caps: bool = False
@@ -467,7 +468,13 @@ def _boundary(
         return not _heading_continues(nxt, after)
     if style.punct_split and prev.terminal:
         if pdf and prev.right_gap is not None:
-            return prev.right_gap > 20 or (nxt.indent is not None and nxt.indent > 12)
+            # A sentence ends the line: a new paragraph if the line stops short, the next is
+            # indented, or the lines sit further apart than single spacing.
+            return (
+                prev.right_gap > 20
+                or (nxt.indent is not None and nxt.indent > 12)
+                or (nxt.gap is not None and nxt.gap > 0.45)
+            )
         # A full-width line ending a sentence is more likely mid-paragraph.
         full_line = bool(style.full_width) and len(a) >= 0.97 * style.full_width
         return not (not pdf and full_line and a.endswith(".") and not style.blank_sep)
@@ -521,7 +528,7 @@ class SourceMap:
         if self.format == "docx":
             para_no = block.paragraph
             line = None
-            if "\n" in self.source_text[block.start : s0]:
+            if "\n" in self.source_text[block.start : block.end]:  # manual line breaks
                 line = self.source_text.count("\n", block.start, s0) + 1
         else:
             para_no = paragraph
@@ -555,7 +562,11 @@ def _pdf_geometry(raw: RawDocument, lines: list[_Line]) -> None:
         if len(lefts) < 3:
             continue
         margin_left = statistics.median_low(lefts[: max(1, len(lefts) // 2)])
-        margin_right = rights[int(len(rights) * 0.9)]
+        # Where a full line ends: the page's own long lines, but never further left than a
+        # generous right margin of the page (a page of short lines has no full line to copy).
+        page_no = raw.blocks[page_lines[0].block].page or 1
+        width = raw.page_widths[page_no - 1] if page_no <= len(raw.page_widths) else 0.0
+        margin_right = max(rights[int(len(rights) * 0.9)], width - 90.0)
         gaps: list[float] = []
         prev_box = None
         for line, box in zip(page_lines, boxes, strict=True):
@@ -580,6 +591,7 @@ def _pdf_geometry(raw: RawDocument, lines: list[_Line]) -> None:
         for line, box in zip(page_lines, boxes, strict=True):
             if box is not None and prev_box is not None:
                 line.vgap = (prev_box[3] - box[2] - usual) / height
+                line.gap = (prev_box[3] - box[2]) / height
             prev_box = box
 
 

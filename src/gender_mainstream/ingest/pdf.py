@@ -88,6 +88,7 @@ def read_pdf(data: bytes, path: str, password: str | None = None) -> RawDocument
     issues: list[DocIssue] = []
     texts: list[str] = []
     boxes: list[dict[int, Box]] = []
+    widths: list[float] = []
     ocr_pages: list[int] = []
     try:
         n_pages = len(pdf)
@@ -96,6 +97,7 @@ def read_pdf(data: bytes, path: str, password: str | None = None) -> RawDocument
             page_boxes: dict[int, Box] = {}
             try:
                 page = pdf[i]
+                widths.append(float(page.get_width()))
                 try:
                     textpage = page.get_textpage()
                     try:
@@ -108,6 +110,8 @@ def read_pdf(data: bytes, path: str, password: str | None = None) -> RawDocument
                 finally:
                     page.close()
             except pdfium.PdfiumError as exc:
+                if len(widths) <= i:
+                    widths.append(widths[-1] if widths else 595.0)
                 issues.append(
                     DocIssue(
                         code="GM-W121",
@@ -152,4 +156,5 @@ def read_pdf(data: bytes, path: str, password: str | None = None) -> RawDocument
         pages=n_pages,
         issues=issues,
         line_geometry=geometry,
+        page_widths=widths,
     )

@@ -47,3 +47,4 @@ class RawDocument:
     # PDF only: source offset of a line's first character -> (left, right, top, bottom) in
     # points, so the normalizer can see indents, short last lines and paragraph spacing.
     line_geometry: dict[int, tuple[float, float, float, float]] = field(default_factory=dict)
+    page_widths: list[float] = field(default_factory=list)  # PDF only, in points

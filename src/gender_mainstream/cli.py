@@ -105,6 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     rl.add_argument("--rules", action="append", default=[], metavar="DIR")
     rt = rules_sub.add_parser("test", help="run every rule's flag/pass examples")
     rt.add_argument("dir", nargs="?", metavar="DIR", help="a user rule folder (default: built-in)")
+    ev = sub.add_parser("eval", help="precision/recall against gold annotations (X.gold.yaml)")
+    ev.add_argument("corpus", metavar="CORPUS_DIR")
+    ev.add_argument("--rules", action="append", default=[], metavar="DIR")
+    ev.add_argument("-v", "--verbose", action="store_true", help="list every miss")
+    ev.add_argument("--format", choices=["text", "json"], default="text")
     re_ = rules_sub.add_parser("explain", help="explain one rule")
     re_.add_argument("rule_id", metavar="ID")
     re_.add_argument("--rules", action="append", default=[], metavar="DIR")
@@ -265,7 +270,46 @@ def _rule_row(rule: Any) -> dict[str, Any]:
     }
 
 
-_COMMANDS = {"review": _cmd_review, "parse": _cmd_parse, "rules": _cmd_rules}
+def _cmd_eval(args: argparse.Namespace) -> int:
+    import json
+
+    from gender_mainstream.checks.loader import load_rules
+    from gender_mainstream.evaluate import evaluate, render_eval
+
+    if not Path(args.corpus).is_dir():
+        _err(f"{args.corpus}: not a folder; give the folder that holds the X.gold.yaml files")
+        return ExitStatus.INPUT
+    result = evaluate(args.corpus, rules=load_rules(args.rules))
+    if result.documents == 0:
+        _err(f"{args.corpus}: no *.gold.yaml files; see corpora/README.md for the format")
+        return ExitStatus.INPUT
+    if args.format == "json":
+        data = {
+            "documents": result.documents,
+            "categories": {
+                k: {
+                    "gold": c.gold,
+                    "predicted": c.predicted,
+                    "matched": c.true_positive,
+                    "precision": round(c.precision, 4),
+                    "recall": round(c.recall, 4),
+                }
+                for k, c in [*sorted(result.categories.items()), ("all", result.overall)]
+            },
+            "scorecard_accuracy": round(result.scorecard_accuracy, 4),
+            "false_positives": result.false_positives,
+            "false_negatives": result.false_negatives,
+            "must_not_flag_hits": result.must_not_flag_hits,
+            "scorecard_misses": result.scorecard_misses,
+        }
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_eval(result, verbose=args.verbose))
+    return ExitStatus.OK
+
+
+_COMMANDS = {"review": _cmd_review, "parse": _cmd_parse, "rules": _cmd_rules, "eval": _cmd_eval}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

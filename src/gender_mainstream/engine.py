@@ -1,17 +1,37 @@
-"""Run a compiled rule pack over a document and turn hits into located findings."""
+"""Run a compiled rule pack over a document and turn hits into located findings.
+
+Two judgements are made here for every rule type alike:
+
+- **which documents a rule applies to** (`doc_types`, `skip_doc_types`);
+- **which law applies at the document's date**: every citation carries the dates it was in
+  force. The basis shown is the law in force when the document was issued, followed by what
+  replaced it; a document issued before `unlawful_from` (say, a 2009 decision using the then
+  legal retirement ages) gets an `info` finding to amend on review, not an error.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+from bisect import bisect_right
 from collections import Counter
 
 from gender_mainstream.checks.base import Hit
 from gender_mainstream.checks.loader import RulePack
 from gender_mainstream.checks.schema import RuleBase
-from gender_mainstream.model import Document, Finding, Location
-from gender_mainstream.nlp import analyze
+from gender_mainstream.model import DocIssue, Document, Finding, LegalBasis, Location, Severity
+from gender_mainstream.nlp import AnalyzedDoc, analyze
 
-__all__ = ["run_checks"]
+__all__ = ["CheckResult", "legal_basis_on", "run_checks"]
+
+
+class CheckResult:
+    """Findings of one document, with the analysis the scorecard reads."""
+
+    def __init__(self, findings: list[Finding], adoc: AnalyzedDoc, issues: list[DocIssue]) -> None:
+        self.findings = findings
+        self.adoc = adoc
+        self.issues = issues
 
 
 def _fingerprint(rule_id: str, section: str | None, text: str | None, occurrence: int) -> str:
@@ -33,47 +53,134 @@ def _location(document: Document, hit: Hit) -> Location:
     if hit.start is None or hit.end is None:
         return Location(section=hit.section)
     section = None
+    index = None
     if hit.paragraph is not None:
         section = document.paragraphs[hit.paragraph].section
         index = document.paragraphs[hit.paragraph].index
-    else:
-        index = None
-    smap = document._source_map
-    return smap.locate(hit.start, hit.end, paragraph=index, section=section)  # type: ignore[no-any-return]
+    return document._source_map.locate(hit.start, hit.end, paragraph=index, section=section)  # type: ignore[no-any-return]
 
 
-def run_checks(document: Document, pack: RulePack) -> list[Finding]:
+def legal_basis_on(spec: RuleBase, day: dt.date | None) -> list[LegalBasis]:
+    """Return the citations that applied on `day`, then the ones in force today.
+
+    A reviewer of an old text needs both: what bound the drafter then, and what replaced it.
+    """
+    today = dt.date.today()
+    refs = [ref.to_basis() for ref in spec.legal_basis]
+    then = [b for b in refs if b.in_force_on(day or today)]
+    now = [b for b in refs if b.in_force_on(today) and b not in then]
+    return then + [
+        b.model_copy(update={"citation": f"{b.citation} (quy định hiện hành)"}) for b in now
+    ]
+
+
+def _applies(spec: RuleBase, document: Document) -> bool:
+    doc_type = document.metadata.doc_type
+    if doc_type is not None and doc_type in spec.skip_doc_types:
+        return False
+    day = document.metadata.date
+    if spec.applies_from is not None and day is not None and day < spec.applies_from:
+        return False
+    # An unknown type (a pasted snippet) gets every rule.
+    return (
+        spec.document_scope
+        or spec.doc_types is None
+        or doc_type is None
+        or (doc_type in spec.doc_types)
+    )
+
+
+def run_checks(document: Document, pack: RulePack) -> CheckResult:
     """Return the findings of every rule in `pack`, in document order, one per rule and span."""
     compiled = pack.compiled
     adoc = analyze(document, with_fold=compiled.needs_fold)
+    if compiled.topics is not None:
+        found = compiled.topics.detect(adoc)
+        document.metadata.gender_relevant = found.gender_relevant
+        document.metadata.topics = found.topics
     hits: list[Hit] = []
     for checker in compiled.checkers:
         hits.extend(checker.check(adoc))
+    hits = _limit_per_sentence(hits, pack, adoc)
+    day = document.metadata.date
     seen: set[tuple[str, int | None, int | None, str | None]] = set()
     occurrences: Counter[tuple[str, str | None, str]] = Counter()
     findings: list[Finding] = []
     for hit in sorted(hits, key=lambda h: (h.start if h.start is not None else -1, h.rule_id)):
         key = (hit.rule_id, hit.start, hit.end, hit.section)
-        if key in seen:
+        spec = pack.by_id[hit.rule_id]
+        if key in seen or not _applies(spec, document):
             continue
         seen.add(key)
-        spec = pack.by_id[hit.rule_id]
         matched = document.text[hit.start : hit.end] if hit.start is not None else None
         location = _location(document, hit)
         occ_key = (hit.rule_id, location.section, (matched or "").lower())
         occurrences[occ_key] += 1
+        severity = spec.severity
+        message = _message(spec, hit, matched)
+        if spec.unlawful_from is not None and day is not None and day < spec.unlawful_from:
+            severity = Severity.INFO
+            message += (
+                f" Văn bản ban hành ngày {day:%d/%m/%Y}, trước khi quy định hiện hành có hiệu lực"
+                f" ({spec.unlawful_from:%d/%m/%Y}): ghi nhận để rà soát, sửa đổi cho phù hợp."
+            )
         findings.append(
             Finding(
                 rule_id=spec.id,
                 category=spec.category,
-                severity=spec.severity,
+                severity=severity,
                 confidence=round(min(1.0, spec.confidence * hit.confidence), 3),
-                message=_message(spec, hit, matched),
+                message=message,
                 text=matched,
                 location=location,
-                legal_basis=[ref.to_basis() for ref in spec.legal_basis],
+                legal_basis=legal_basis_on(spec, day),
                 suggestion=spec.suggestion,
                 fingerprint=_fingerprint(spec.id, location.section, matched, occurrences[occ_key]),
             )
         )
-    return findings
+    issues = list(adoc.cache.get("issues", []))
+    return CheckResult(_prefer_specific(findings, pack), adoc, issues)
+
+
+def _limit_per_sentence(hits: list[Hit], pack: RulePack, adoc: AnalyzedDoc) -> list[Hit]:
+    """Keep the first `max_per_sentence` hits of a rule in one sentence (one clause, one note)."""
+    starts = [s.start for s in adoc.sentences]
+    kept: list[Hit] = []
+    counts: Counter[tuple[str, int]] = Counter()
+    for hit in sorted(hits, key=lambda h: h.start if h.start is not None else -1):
+        limit = getattr(pack.by_id[hit.rule_id], "max_per_sentence", None)
+        if limit is None or hit.start is None:
+            kept.append(hit)
+            continue
+        key = (hit.rule_id, bisect_right(starts, hit.start))
+        counts[key] += 1
+        if counts[key] <= limit:
+            kept.append(hit)
+    return kept
+
+
+def _prefer_specific(findings: list[Finding], pack: RulePack) -> list[Finding]:
+    """Drop a generic "element missing" finding when a topic-specific one says the same.
+
+    "A labour plan without women" (conditional) and "no gender issue identified" (require)
+    are one gap; the reviewer gets the specific wording once.
+    """
+    specific = {
+        pack.by_id[f.rule_id].element
+        for f in findings
+        if f.text is None and getattr(pack.by_id[f.rule_id], "type", "") == "conditional"
+    }
+    specific.discard(None)
+    out: list[Finding] = []
+    reported: set[str] = set()
+    for f in findings:
+        spec = pack.by_id[f.rule_id]
+        kind = getattr(spec, "type", "")
+        if f.text is None and kind == "require" and spec.element in specific:
+            continue
+        if f.text is None and kind == "conditional" and spec.element is not None:
+            if spec.element in reported:
+                continue  # one topic-specific note per element is enough
+            reported.add(spec.element)
+        out.append(f)
+    return out

@@ -57,7 +57,8 @@ SECTION_RES: list[tuple[str, re.Pattern[str]]] = [
     ("letter", re.compile(r"^(?P<num>[a-zđ])\s*\)\s+(?P<rest>.*)$", re.S)),
 ]
 
-BULLET_RE = re.compile(r"^(?P<mark>[-+•*·–—▪◦○●])\s*(?=\S)")
+# A bullet is followed by text, not by more dashes (a rule line "--------" is no item).
+BULLET_RE = re.compile(r"^(?P<mark>[-+•*·–—▪◦○●])\s*(?=[^\s\-–—_=.*])")
 BASIS_RE = re.compile(
     r"^(?:Căn cứ|Thực hiện|Theo đề nghị|Xét|Trên cơ sở|Theo chỉ đạo|Triển khai)\b"
 )

@@ -78,7 +78,19 @@ class AnalyzedDoc:
     starts: list[int]  # offsets in Document.text
     ends: list[int]
     sentence_of: list[int]  # sentence index of each word
+    section_titles: dict[str, str] = field(default_factory=dict)  # path -> lower-cased title chain
     _docs: dict[int, Doc] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict)  # per-document results shared by checkers
+
+    def titles_of(self, paragraph: int) -> str:
+        """Return the lower-cased titles of the sections containing a paragraph, outermost first."""
+        path = self.document.paragraphs[paragraph].section
+        return self.section_titles.get(path, "") if path else ""
+
+    def sentence_words(self, sentence: int) -> list[str]:
+        """Return the lower-cased words of one sentence."""
+        s = self.sentences[sentence]
+        return self.norms[s.w0 : s.w1]
 
     def text_of(self, w: int) -> str:
         """Return word `w` as written (canonical, case kept)."""
@@ -147,4 +159,13 @@ def analyze(document: Document, *, with_fold: bool) -> AnalyzedDoc:
             upper = chunk.isupper() and len(norms) - w0 >= 2
             sentences.append(SentenceRef(pi, s.start, s.end, w0, len(norms), upper))
     folds = fold("\x00".join(norms)).split("\x00") if with_fold and norms else None
-    return AnalyzedDoc(document, sentences, norms, folds, starts, ends, sentence_of)
+    titles: dict[str, str] = {}
+
+    def walk(sections: list[Any], chain: str) -> None:
+        for sec in sections:
+            here = f"{chain} / {lower(sec.title)}" if chain else lower(sec.title)
+            titles[sec.path] = here
+            walk(sec.children, here)
+
+    walk(document.sections, "")
+    return AnalyzedDoc(document, sentences, norms, folds, starts, ends, sentence_of, titles)

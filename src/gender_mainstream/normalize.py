@@ -111,9 +111,10 @@ _LOOKALIKE_RE = re.compile("[" + re.escape("".join(chr(c) for c in _TRANSLATE)) 
 # characters to delete, and runs of whitespace.
 _COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _DELETE = "\u00ad\u200b\u200c\u200d\u2060\ufeff\ufffe\x00-\x08\x0b\x0e-\x1f\x7f"
+_DELETE_RE = re.compile(f"[{_DELETE}]+")
 _SLOW_RE = re.compile(f"[{_COMBINING}{_DELETE}]|\\s\\s")
 _TOKEN_RE = re.compile(
-    f"(?P<ws>\\s{{2,}})|(?P<del>[{_DELETE}]+)|(?P<cl>[^{_COMBINING}]?[{_COMBINING}]+)"
+    f"(?P<ws>\\s{{2,}})|(?P<del>[{_DELETE}]+)|(?P<cl>[^{_COMBINING}]?[{_DELETE}]*[{_COMBINING}]+)"
 )
 
 
@@ -136,7 +137,8 @@ def _canon_piece(src: str, a: int, b: int, out: list[str], omap: OffsetMap) -> N
             out.append(" ")
             omap.replace(1, a + m.start(), a + m.end())
         elif kind == "cl":
-            composed = unicodedata.normalize("NFC", m.group())
+            # A stray zero-width character between a letter and its mark is dropped first.
+            composed = unicodedata.normalize("NFC", _DELETE_RE.sub("", m.group()))
             out.append(composed)
             if composed == m.group():
                 omap.copy(a + m.start(), len(composed))

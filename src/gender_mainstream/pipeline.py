@@ -10,9 +10,11 @@ from gender_mainstream._version import __version__
 from gender_mainstream.checks.loader import RulePack, load_rules
 from gender_mainstream.engine import run_checks
 from gender_mainstream.ingest import DEFAULT_MAX_BYTES, read_bytes, read_raw
-from gender_mainstream.model import SCORE_ELEMENTS, Document, Report, ScoreItem, ToolInfo
+from gender_mainstream.model import Document, Report, ToolInfo
 from gender_mainstream.normalize import normalize
+from gender_mainstream.scorecard import build_scorecard
 from gender_mainstream.structure import build_document
+from gender_mainstream.suppress import SuppressEntry, apply_suppressions, load_suppressions
 
 __all__ = ["parse_file", "parse_text", "review_document", "review_file", "review_text"]
 
@@ -45,17 +47,33 @@ def _pack(rules: RulePack | Sequence[str | Path] | None) -> RulePack:
     return load_rules(list(rules or []))
 
 
-def review_document(document: Document, *, rules: RulePack | None = None) -> Report:
+Suppress = Sequence[SuppressEntry] | str | Path | None
+
+
+def _entries(suppress: Suppress) -> list[SuppressEntry]:
+    if suppress is None:
+        return []
+    if isinstance(suppress, (str, Path)):
+        return load_suppressions(suppress)
+    return list(suppress)
+
+
+def review_document(
+    document: Document, *, rules: RulePack | None = None, suppress: Suppress = None
+) -> Report:
     """Review an already parsed document."""
     pack = _pack(rules)
-    findings = run_checks(document, pack)
-    scorecard = [ScoreItem(id=e, status="not_applicable") for e in SCORE_ELEMENTS]
+    result = run_checks(document, pack)
+    findings, suppressed = apply_suppressions(
+        result.findings, document.metadata, _entries(suppress)
+    )
     return Report(
         tool=ToolInfo(version=__version__, rules_version=pack.version),
         document=document.metadata,
         findings=findings,
-        scorecard=scorecard,
-        errors=list(document.errors),
+        scorecard=build_scorecard(result.adoc, pack),
+        suppressed=suppressed,
+        errors=list(document.errors) + result.issues,
     )
 
 
@@ -65,6 +83,7 @@ def review_file(
     rules: RulePack | Sequence[str | Path] | None = None,
     password: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    suppress: Suppress = None,
 ) -> Report:
     """Review one file: findings with locations in the file's own terms, and the scorecard.
 
@@ -73,13 +92,14 @@ def review_file(
         rules: a loaded `RulePack`, or extra rule folders layered over the built-in pack.
         password: for an encrypted PDF.
         max_bytes: refuse larger files (they are usually not single documents).
+        suppress: a suppression file, or entries, silencing findings with a stated reason.
 
     Raises:
         InputError: the file cannot be read; RuleError: a rule folder is invalid.
 
     """
     document = parse_file(path, password=password, max_bytes=max_bytes)
-    return review_document(document, rules=_pack(rules))
+    return review_document(document, rules=_pack(rules), suppress=suppress)
 
 
 def review_text(
@@ -87,6 +107,7 @@ def review_text(
     *,
     rules: RulePack | Sequence[str | Path] | None = None,
     path: str = "<text>",
+    suppress: Suppress = None,
 ) -> Report:
     """Review a document given as a string."""
-    return review_document(parse_text(text, path=path), rules=_pack(rules))
+    return review_document(parse_text(text, path=path), rules=_pack(rules), suppress=suppress)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from gender_mainstream.checks.context import Context
 from gender_mainstream.checks.schema import RuleBase
 from gender_mainstream.nlp import AnalyzedDoc
 
@@ -40,6 +41,8 @@ class Checker(Protocol):
 class CheckerFactory(Protocol):
     """Builds a checker from all rules of its type at once (so they share one matcher)."""
 
-    def __call__(self, specs: list[RuleBase], vocab: dict[str, list[str]]) -> Checker:
+    def __call__(
+        self, specs: list[RuleBase], vocab: dict[str, list[str]], context: Context
+    ) -> Checker:
         """Compile the specs."""
         ...

@@ -2,140 +2,111 @@
 
 All lexicon rules share one phrase index (first word -> phrases), so a document is scanned once
 however many rules there are; rules that opt in to diacritic folding share a second index over
-folded words. Each candidate is then checked for case, exceptions and context.
+folded words. Terms of rules with `fuzzy` get a second stage: windows of the same length that
+share a word with the term are compared with rapidfuzz, so "bình đằng giới" or an OCR slip is
+still found (with a lower confidence).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from gender_mainstream.checks.base import Hit
+from gender_mainstream.checks.context import Context
+from gender_mainstream.checks.phrases import PhraseIndex, Term, phrase_key
 from gender_mainstream.checks.schema import LexiconRule, RuleBase
-from gender_mainstream.nlp import AnalyzedDoc, words_of
-from gender_mainstream.normalize import canonicalize
+from gender_mainstream.nlp import AnalyzedDoc
 from gender_mainstream.vi import fold
 
-__all__ = ["LexiconChecker", "PhraseIndex"]
-
-
-@dataclass(frozen=True, slots=True)
-class _Term:
-    rule_id: str
-    role: str  # "T" term, "X" exception, "U" unless (sentence), "N" unless_near
-    words: tuple[str, ...]  # canonical words, case kept (smart case needs it)
-
-
-class PhraseIndex:
-    """Find phrases (tuples of words) in a word sequence, never across sentences."""
-
-    def __init__(self) -> None:
-        self._by_first: dict[str, list[tuple[tuple[str, ...], _Term]]] = defaultdict(list)
-
-    def add(self, key: tuple[str, ...], term: _Term) -> None:
-        """Index one phrase (already lower-cased or folded)."""
-        self._by_first[key[0]].append((key, term))
-
-    def __bool__(self) -> bool:
-        return bool(self._by_first)
-
-    def find(self, words: list[str], sentence_of: list[int]) -> Iterator[tuple[_Term, int, int]]:
-        """Yield (term, first word, end word) for every occurrence."""
-        get = self._by_first.get
-        n_words = len(words)
-        for i, w in enumerate(words):
-            candidates = get(w)
-            if not candidates:
-                continue
-            for key, term in candidates:
-                n = len(key)
-                j = i + n
-                if (
-                    j <= n_words
-                    and sentence_of[j - 1] == sentence_of[i]
-                    and tuple(words[i:j]) == key
-                ):
-                    yield term, i, j
+__all__ = ["LexiconChecker"]
 
 
 class LexiconChecker:
     """Compiled lexicon rules."""
 
-    def __init__(self, specs: list[RuleBase], vocab: dict[str, list[str]]) -> None:
+    def __init__(
+        self, specs: list[RuleBase], vocab: dict[str, list[str]], context: Context
+    ) -> None:
         self.rules: dict[str, LexiconRule] = {}
+        self.context = context
         self._norm = PhraseIndex()
         self._fold = PhraseIndex()
+        self._fuzzy: list[tuple[Term, str, set[str], float]] = []  # term, joined, words, cut-off
         self.needs_fold = False
         for spec in specs:
             assert isinstance(spec, LexiconRule)
             self.rules[spec.id] = spec
             self.needs_fold |= spec.fold
-            groups = (
-                ("T", spec.terms),
-                ("X", _expand(spec.exceptions, vocab)),
-                ("U", _expand(spec.unless, vocab)),
-                ("N", _expand(spec.unless_near, vocab)),
-            )
-            for role, phrases in groups:
-                for phrase in phrases:
-                    words = tuple(words_of(canonicalize(phrase)))
-                    if not words:
-                        continue
-                    term = _Term(spec.id, role, words)
-                    lowered = tuple(w.lower() for w in words)
-                    if spec.fold:
-                        self._fold.add(tuple(fold(w) for w in lowered), term)
-                    else:
-                        self._norm.add(lowered, term)
+            for phrase in spec.terms:
+                words = phrase_key(phrase)
+                term = Term(spec.id, "T", words)
+                lowered = tuple(w.lower() for w in words)
+                if spec.fold:
+                    self._fold.add(tuple(fold(w) for w in lowered), term)
+                else:
+                    self._norm.add(lowered, term)
+                joined = " ".join(lowered)
+                if spec.fuzzy is not None and len(joined) >= spec.fuzzy.min_length:
+                    self._fuzzy.append((term, joined, set(lowered), spec.fuzzy.min_score))
 
     def check(self, adoc: AnalyzedDoc) -> Iterator[Hit]:
         """Yield the hits of every lexicon rule."""
         found = list(self._norm.find(adoc.norms, adoc.sentence_of))
         if self._fold and adoc.folds is not None:
             found.extend(self._fold.find(adoc.folds, adoc.sentence_of))
-        # Group by (sentence, rule): context and exceptions are judged within a sentence.
-        groups: dict[tuple[int, str], dict[str, list[tuple[int, int, _Term]]]] = defaultdict(
-            lambda: defaultdict(list)
-        )
+        if self._fuzzy:
+            found.extend(self._fuzzy_candidates(adoc))
+        by_rule: dict[tuple[int, str], list[tuple[int, int, Term]]] = defaultdict(list)
         for term, w0, w1 in found:
-            groups[(adoc.sentence_of[w0], term.rule_id)][term.role].append((w0, w1, term))
-        for (sentence, rule_id), roles in sorted(groups.items()):
+            by_rule[(adoc.sentence_of[w0], term.rule_id)].append((w0, w1, term))
+        for (sentence, rule_id), matches in sorted(by_rule.items()):
             spec = self.rules[rule_id]
             chosen: list[tuple[int, int]] = []
             # Longest first, so "phụ nữ nông thôn" wins over "phụ nữ" at the same place.
-            for w0, w1, term in sorted(roles.get("T", []), key=lambda m: (m[0], m[0] - m[1])):
+            for w0, w1, term in sorted(matches, key=lambda m: (m[0], m[0] - m[1])):
                 if any(not (w1 <= a or w0 >= b) for a, b in chosen):
                     continue
-                if not _case_ok(spec, adoc, w0, term):
+                exact = w1 - w0 == len(term.words) and all(
+                    adoc.norms[w0 + k] == w.lower() for k, w in enumerate(term.words)
+                )
+                if spec.only_variants and exact:
                     continue
-                if any(a < w1 and w0 < b for a, b, _ in roles.get("X", [])):
-                    continue  # overlaps an exception: "nam" in "Việt Nam", "NAM ĐỊNH"
-                if roles.get("U") or _near(roles.get("N", []), w0, w1, spec.near_window):
+                if exact and not _case_ok(spec, adoc, w0, term):
+                    continue
+                if self.context.cancels(adoc, rule_id, w0, w1):
                     continue
                 chosen.append((w0, w1))
                 start, end = adoc.span(w0, w1)
-                exact = all(adoc.norms[w0 + k] == w.lower() for k, w in enumerate(term.words))
                 yield Hit(
                     rule_id=rule_id,
                     start=start,
                     end=end,
                     paragraph=adoc.sentences[sentence].paragraph,
-                    confidence=1.0 if exact else 0.85,
+                    confidence=1.0 if exact else 0.8,
                 )
 
+    def _fuzzy_candidates(self, adoc: AnalyzedDoc) -> Iterator[tuple[Term, int, int]]:
+        from rapidfuzz import fuzz
 
-def _expand(phrases: list[str], vocab: dict[str, list[str]]) -> list[str]:
-    out: list[str] = []
-    for p in phrases:
-        if p.startswith("@"):
-            out.extend(vocab[p[1:]])
-        else:
-            out.append(p)
-    return out
+        norms = adoc.norms
+        sentence_of = adoc.sentence_of
+        for term, joined, words, cutoff in self._fuzzy:
+            n = len(term.words)
+            for n_words in (n,):  # same word count: "bình đằng giới", not a truncated name
+                for i in range(len(norms) - n_words + 1):
+                    if norms[i] not in words and norms[i + n_words - 1] not in words:
+                        continue  # a window must share its first or last word with the term
+                    if sentence_of[i] != sentence_of[i + n_words - 1]:
+                        continue
+                    window = " ".join(norms[i : i + n_words])
+                    if joined in window:
+                        continue  # the exact term (maybe with a neighbour word): not a typo
+                    if fuzz.ratio(window, joined, score_cutoff=cutoff):
+                        yield term, i, i + n_words
 
 
-def _case_ok(spec: LexiconRule, adoc: AnalyzedDoc, w0: int, term: _Term) -> bool:
+def _case_ok(spec: LexiconRule, adoc: AnalyzedDoc, w0: int, term: Term) -> bool:
     if spec.case == "insensitive":
         return True
     for k, pattern_word in enumerate(term.words):
@@ -146,8 +117,3 @@ def _case_ok(spec: LexiconRule, adoc: AnalyzedDoc, w0: int, term: _Term) -> bool
         elif not adoc.case_ok(w0 + k, pattern_word):
             return False
     return True
-
-
-def _near(contexts: list[tuple[int, int, _Term]], w0: int, w1: int, window: int) -> bool:
-    """Return True if a context phrase starts within `window` words before the match."""
-    return any(w0 - window <= a < w1 for a, _, _ in contexts)

@@ -20,7 +20,7 @@ import yaml
 from pydantic import ValidationError
 
 from gender_mainstream.checks.registry import RULE_TYPES
-from gender_mainstream.checks.schema import PackFile, RuleBase, VocabFile
+from gender_mainstream.checks.schema import PackFile, RuleBase, TopicsFile, VocabFile
 from gender_mainstream.errors import RuleError
 
 __all__ = ["CompiledPack", "RulePack", "builtin_rules_dir", "load_rules"]
@@ -145,6 +145,14 @@ def _parse_vocab(path: Path) -> VocabFile:
         raise _validation_error(path, text, exc, VocabFile) from exc
 
 
+def _parse_topics(path: Path) -> TopicsFile:
+    data, text = _read(path)
+    try:
+        return TopicsFile.model_validate(data)
+    except ValidationError as exc:
+        raise _validation_error(path, text, exc, TopicsFile) from exc
+
+
 def _parse_packfile(path: Path) -> PackFile:
     data, text = _read(path)
     try:
@@ -159,6 +167,8 @@ class CompiledPack:
 
     checkers: list[Any]
     needs_fold: bool
+    topics: Any = None  # TopicDetector, when the pack has topics.yaml
+    require: Any = None  # the RequireChecker, which grades scorecard elements
 
 
 @dataclass
@@ -170,6 +180,7 @@ class RulePack:
     version: str
     sources: list[str] = field(default_factory=list)
     disabled: list[str] = field(default_factory=list)
+    topics: TopicsFile | None = None
 
     def get(self, rule_id: str) -> RuleBase:
         """Return the rule with this id.
@@ -192,26 +203,44 @@ class RulePack:
         """Return a pack holding only these rules (used to run one rule's examples)."""
         keep = set(rule_ids)
         return RulePack(
-            [r for r in self.rules if r.id in keep], self.vocab, self.version, self.sources
+            [r for r in self.rules if r.id in keep],
+            self.vocab,
+            self.version,
+            self.sources,
+            topics=self.topics,
         )
 
     @cached_property
     def compiled(self) -> CompiledPack:
-        """Compile every rule type's checker once."""
+        """Compile every rule type's checker once (all sharing one context index)."""
+        from gender_mainstream.checks.context import Context
+        from gender_mainstream.checks.topics import TopicDetector
+
+        context = Context(self.rules, self.vocab)
+        detector = TopicDetector(self.topics) if self.topics is not None else None
         checkers: list[Any] = []
         needs_fold = False
+        require = None
         for name, rule_type in RULE_TYPES.items():
             specs = [r for r in self.rules if getattr(r, "type", None) == name]
             if not specs:
                 continue
-            checker = rule_type.load_checker()(specs, self.vocab)
+            checker = rule_type.load_checker()(specs, self.vocab, context)
             needs_fold |= bool(getattr(checker, "needs_fold", False))
+            if hasattr(checker, "topics"):
+                checker.topics = detector
+            if name == "require":
+                require = checker
             checkers.append(checker)
-        return CompiledPack(checkers, needs_fold)
+        return CompiledPack(checkers, needs_fold, detector, require)
 
 
 def _load_dir(
-    folder: Path, rules: dict[str, RuleBase], vocab: dict[str, list[str]], disabled: set[str]
+    folder: Path,
+    rules: dict[str, RuleBase],
+    vocab: dict[str, list[str]],
+    disabled: set[str],
+    topics: list[TopicsFile],
 ) -> tuple[str, str]:
     """Load one layer into `rules`/`vocab`; return (pack name, version)."""
     if not folder.is_dir():
@@ -227,10 +256,13 @@ def _load_dir(
     for path in sorted((folder / "vocab").glob("*.yaml")) if (folder / "vocab").is_dir() else []:
         v = _parse_vocab(path)
         vocab[v.name] = list(v.phrases)
+    topics_path = folder / "topics.yaml"
+    if topics_path.is_file():
+        topics.append(_parse_topics(topics_path))
     seen: dict[str, Path] = {}
     for path in sorted(folder.rglob("*.yaml")):
         rel = path.relative_to(folder)
-        if path == pack_path or (rel.parts and rel.parts[0] == "vocab"):
+        if path in (pack_path, topics_path) or (rel.parts and rel.parts[0] == "vocab"):
             continue
         spec = _parse_rule(path)
         if spec.id in seen:
@@ -249,17 +281,28 @@ def _load_dir(
     return name, version
 
 
+def _vocab_refs(spec: RuleBase) -> list[tuple[str, str]]:
+    """Return (key, '@name') for every vocabulary a rule refers to."""
+    refs: list[tuple[str, str]] = []
+    for key in ("exceptions", "unless", "unless_near", "unless_section", "locate_in"):
+        refs.extend((key, item) for item in getattr(spec, key, []) or [])
+    for key in ("met", "partial", "then"):
+        for cond in getattr(spec, key, []) or []:
+            refs.extend((key, item) for group in cond.sentence for item in group)
+            refs.extend((key, item) for item in cond.sections or [])
+    return [(k, r) for k, r in refs if r.startswith("@")]
+
+
 def _check_vocab_refs(rules: dict[str, RuleBase], vocab: dict[str, list[str]]) -> None:
     for spec in rules.values():
-        for key in ("exceptions", "unless", "unless_near"):
-            for ref in getattr(spec, key, []) or []:
-                if ref.startswith("@") and ref[1:] not in vocab:
-                    raise RuleError(
-                        None,
-                        f"rule {spec.id}: {key} refers to unknown vocabulary {ref!r}",
-                        f"add rules/vocab/{ref[1:]}.yaml or use one of: {', '.join(sorted(vocab))}",
-                        "GM-E209",
-                    )
+        for key, ref in _vocab_refs(spec):
+            if ref[1:] not in vocab:
+                raise RuleError(
+                    None,
+                    f"rule {spec.id}: {key} refers to unknown vocabulary {ref!r}",
+                    f"add rules/vocab/{ref[1:]}.yaml or use one of: {', '.join(sorted(vocab))}",
+                    "GM-E209",
+                )
 
 
 _CACHE: dict[tuple[str, ...], RulePack] = {}
@@ -287,8 +330,9 @@ def load_rules(dirs: Sequence[str | Path] = (), *, builtin: bool = True) -> Rule
     vocab: dict[str, list[str]] = {}
     disabled: set[str] = set()
     versions: list[str] = []
+    topics: list[TopicsFile] = []
     for folder in folders:
-        name, version = _load_dir(folder, rules, vocab, disabled)
+        name, version = _load_dir(folder, rules, vocab, disabled, topics)
         versions.append(version if not versions else f"{name}-{version}")
     _check_vocab_refs(rules, vocab)
     active = sorted(
@@ -297,7 +341,14 @@ def load_rules(dirs: Sequence[str | Path] = (), *, builtin: bool = True) -> Rule
     )
     digest = hashlib.sha256("\n".join(stamp).encode()).hexdigest()[:8] if len(folders) > 1 else ""
     version = "+".join(versions) + (f".{digest}" if digest else "")
-    pack = RulePack(active, vocab, version, [str(f) for f in folders], sorted(disabled))
+    pack = RulePack(
+        active,
+        vocab,
+        version,
+        [str(f) for f in folders],
+        sorted(disabled),
+        topics=topics[-1] if topics else None,
+    )
     _CACHE.clear()
     _CACHE[cache_key] = pack
     return pack

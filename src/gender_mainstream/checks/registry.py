@@ -9,7 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from gender_mainstream.checks.schema import LexiconRule, RuleBase
+from gender_mainstream.checks.schema import (
+    ConditionalRule,
+    LexiconRule,
+    NumericRule,
+    PatternRule,
+    RequireRule,
+    RuleBase,
+)
 
 __all__ = ["RULE_TYPES", "RuleType"]
 
@@ -31,4 +38,10 @@ class RuleType:
 
 RULE_TYPES: dict[str, RuleType] = {
     "lexicon": RuleType(LexiconRule, "gender_mainstream.checks.lexicon:LexiconChecker"),
+    "pattern": RuleType(PatternRule, "gender_mainstream.checks.pattern:PatternChecker"),
+    "numeric": RuleType(NumericRule, "gender_mainstream.checks.numeric:NumericChecker"),
+    "require": RuleType(RequireRule, "gender_mainstream.checks.require:RequireChecker"),
+    "conditional": RuleType(
+        ConditionalRule, "gender_mainstream.checks.conditional:ConditionalChecker"
+    ),
 }

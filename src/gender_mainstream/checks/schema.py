@@ -9,18 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from gender_mainstream.model import Category, LegalBasis, Severity
+from gender_mainstream.model.finding import ScoreElement
 
 __all__ = [
     "MARK_RE",
+    "Condition",
+    "ConditionalRule",
     "Examples",
     "LexiconRule",
+    "NumericRule",
+    "PatternRule",
+    "RequireRule",
     "RuleBase",
     "RuleStatus",
+    "SpanRule",
+    "TopicsFile",
     "VocabFile",
 ]
 
@@ -34,20 +42,16 @@ class _Strict(BaseModel):
 
 
 class Examples(_Strict):
-    """Executable examples: `flag` texts mark the expected span with [[…]]."""
+    """Executable examples: `flag` texts mark the expected span with [[…]].
+
+    Document-scope rules (require, conditional) flag a whole document: their flag examples
+    have no marker and expect one finding without a span.
+    """
 
     flag: list[str] = Field(default_factory=list)
     pass_: list[str] = Field(default_factory=list, alias="pass")
     todo_flag: list[str] = Field(default_factory=list)
     todo_pass: list[str] = Field(default_factory=list)
-
-    @field_validator("flag", "todo_flag")
-    @classmethod
-    def _has_marker(cls, texts: list[str]) -> list[str]:
-        for text in texts:
-            if MARK_RE.search(text) is None:
-                raise ValueError(f"flag example has no [[marked span]]: {text[:60]!r}")
-        return texts
 
     @field_validator("pass_", "todo_pass")
     @classmethod
@@ -76,8 +80,18 @@ class LegalRef(_Strict):
         )
 
 
+DocType = str  # ke_hoach, nghi_quyet, quyet_dinh, … (see markers.DOC_TYPES)
+
+
 class RuleBase(_Strict):
-    """Keys every rule has, whatever its type."""
+    """Keys every rule has, whatever its type.
+
+    `unlawful_from` makes a rule time-aware: a document dated before that day was judged by
+    the law of its time, so its finding becomes an `info` "outdated, amend on review" note;
+    `applies_from` skips documents dated before a reform altogether.
+    `doc_types` / `skip_doc_types` limit a rule to some kinds of document. `element` ties a
+    mainstreaming rule to the scorecard element it evaluates.
+    """
 
     schema_version: Literal[1]
     id: str = Field(pattern=ID_RE)
@@ -93,36 +107,78 @@ class RuleBase(_Strict):
     replace: str | None = Field(
         default=None, description="direct replacement for the matched text, if there is one"
     )
+    unlawful_from: dt.date | None = None
+    applies_from: dt.date | None = Field(
+        default=None, description="skip documents dated before this day (a later reform)"
+    )
+    doc_types: list[DocType] | None = None
+    skip_doc_types: list[DocType] = Field(default_factory=list)
+    element: ScoreElement | None = None
     examples: Examples
+
+    @property
+    def document_scope(self) -> bool:
+        """True for rules whose findings concern the whole document (no span)."""
+        return False
 
     @model_validator(mode="after")
     def _examples_present(self) -> RuleBase:
         if self.status != "removed" and (not self.examples.flag or not self.examples.pass_):
             raise ValueError("a rule needs at least one 'flag' and one 'pass' example")
+        for text in self.examples.flag + self.examples.todo_flag:
+            marked = MARK_RE.search(text) is not None
+            if marked == self.document_scope:
+                need = (
+                    "no [[marker]] (document-level finding)"
+                    if self.document_scope
+                    else ("a [[marked span]]")
+                )
+                raise ValueError(f"flag example needs {need}: {text[:60]!r}")
         return self
 
 
-class LexiconRule(RuleBase):
-    """Phrases matched on canonical words (punctuation between words ignored).
+class SpanRule(RuleBase):
+    """Context shared by every rule that flags a span of text.
 
     `case: smart` (the default) lets a lower-case phrase match a capitalised word only where
     capitals mean nothing (sentence start, after ':', headings in capitals), so "nam" does
     not match "Việt Nam" or "ông Nam". `exceptions` are phrases that overlap a match and cancel
     it ("Việt Nam", "Nam Định" for a phrase ending in "nam"); `unless` are phrases anywhere in
-    the same sentence that cancel it;
-    `unless_near` cancel it only within `near_window` words before it (a "không" right in
-    front negates, one clause away it does not). Entries starting with '@' name a vocabulary
-    file in rules/vocab/.
+    the same sentence that cancel it; `unless_near` cancel it only within `near_window` words
+    before it (a "không" right in front negates, one clause away it does not);
+    `unless_section` cancels it inside sections whose titles contain one of the phrases (a
+    report's "thực trạng, tồn tại, hạn chế" describes problems, it does not endorse them).
+    Entries starting with '@' name a vocabulary file in rules/vocab/.
     """
 
-    type: Literal["lexicon"]
-    terms: list[str] = Field(min_length=1)
-    fold: bool = False
     case: Literal["smart", "sensitive", "insensitive"] = "smart"
     exceptions: list[str] = Field(default_factory=list)
     unless: list[str] = Field(default_factory=list)
     unless_near: list[str] = Field(default_factory=list)
     near_window: int = Field(default=4, ge=1, le=30)
+    unless_section: list[str] = Field(default_factory=list)
+    max_per_sentence: int | None = Field(
+        default=None, ge=1, description="report a clause once, not once per matching phrase"
+    )
+
+
+class Fuzzy(_Strict):
+    """Second-stage typo tolerance for long key terms (rapidfuzz ratio on candidate windows)."""
+
+    min_score: float = Field(default=92.0, ge=85.0, le=100.0)
+    min_length: int = Field(default=10, ge=6, description="shortest term (characters) checked")
+
+
+class LexiconRule(SpanRule):
+    """Phrases matched on canonical words (punctuation between words ignored)."""
+
+    type: Literal["lexicon"]
+    terms: list[str] = Field(min_length=1)
+    fold: bool = False
+    fuzzy: Fuzzy | None = None
+    only_variants: bool = Field(
+        default=False, description="flag only inexact matches (a misspelt or unaccented term)"
+    )
 
     @field_validator("terms")
     @classmethod
@@ -133,7 +189,126 @@ class LexiconRule(RuleBase):
         return terms
 
 
-RuleSpec = Annotated[LexiconRule, Field(discriminator="type")]
+class RegexPattern(_Strict):
+    """A Unicode regex run on the lower-cased canonical sentence (write it in lower case).
+
+    `anchors` are words of which the sentence must contain at least one before the regex is
+    tried at all (they keep a pack of many patterns fast). The named group `sex`, when
+    present, is where smart case applies ("nam" but not "Nam Định").
+    """
+
+    regex: str
+    anchors: list[str] = Field(min_length=1)
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        import regex as re2
+
+        try:
+            re2.compile(value)
+        except re2.error as exc:
+            raise ValueError(f"invalid regex: {exc}") from exc
+        return value
+
+
+class TokenPattern(_Strict):
+    """A spaCy Matcher pattern over syllable tokens (NORM = canonical lower case)."""
+
+    tokens: list[dict[str, Any]] = Field(min_length=1)
+    anchors: list[str] = Field(default_factory=list)
+
+
+class PatternRule(SpanRule):
+    """Regex or token patterns, for phrasings that vary."""
+
+    type: Literal["pattern"]
+    patterns: list[RegexPattern | TokenPattern] = Field(min_length=1)
+    span: str | None = Field(
+        default=None, description="named regex group that is the finding's span (default: all)"
+    )
+
+
+class NumericRule(SpanRule):
+    """Quantities tied to sex, extracted and compared.
+
+    kind `sex_difference`: ages (or other numbers) stated separately for men and women in one
+    sentence; `mode: differs` flags different bounds (ignoring the `pairs` listed, e.g. the
+    legal retirement ages), `mode: mirrors` flags exactly the (men, women) bounds listed in
+    `pairs` (e.g. the repealed 60/55 working age). kind `target`: a local target compared
+    with the national one for the same indicator and year.
+    """
+
+    type: Literal["numeric"]
+    kind: Literal["sex_difference", "target"]
+    mode: Literal["differs", "mirrors"] = "differs"
+    unit: Literal["age", "percent"] = "age"
+    pairs: list[tuple[int, int]] = Field(default_factory=list)
+    anchors: list[str] = Field(default_factory=list)
+    indicator: str | None = Field(default=None, description="kind target: regex of the indicator")
+    value_regex: str | None = Field(
+        default=None, description="kind target: regex with one group for the value (default: a %)"
+    )
+    requires: list[str] = Field(
+        default_factory=list,
+        description="the sentence must contain one of these (e.g. phấn đấu, chỉ tiêu)",
+    )
+    direction: Literal["at_least", "at_most"] = "at_least"
+    national: dict[int, float] = Field(default_factory=dict)
+
+
+class Condition(_Strict):
+    """A sentence that must exist: every group matches (a group is any of its phrases).
+
+    Group items are phrases, '@vocabulary' names, or 're:<regex>' (on lower-cased text).
+    `sections`, if given, restricts the search to sections whose title chain contains one of
+    those phrases.
+    """
+
+    sentence: list[list[str]] = Field(min_length=1)
+    sections: list[str] | None = None
+    if_topics: list[str] | None = Field(
+        default=None, description="the condition counts only in documents about these topics"
+    )
+
+
+class RequireRule(RuleBase):
+    """Required content: status `met`, `partial` or `missing` from evidence conditions.
+
+    A finding is raised when the status is `missing` for a document the rule applies to:
+    `relevant_only` documents judged gender-relevant, of the listed `doc_types` (or normative
+    documents when `normative` is true).
+    """
+
+    type: Literal["require"]
+    met: list[Condition] = Field(min_length=1)
+    partial: list[Condition] = Field(default_factory=list)
+    relevant_only: bool = True
+    normative: bool = False
+    locate_in: list[str] = Field(
+        default_factory=list, description="section title phrases where the gap is reported"
+    )
+
+    @property
+    def document_scope(self) -> bool:
+        """Require rules flag whole documents."""
+        return True
+
+
+class ConditionalRule(RuleBase):
+    """If the document is about one of `if_topics`, one of `then` must be present."""
+
+    type: Literal["conditional"]
+    if_topics: list[str] = Field(min_length=1)
+    then: list[Condition] = Field(min_length=1)
+    relevant_only: bool = True
+    normative: bool = False
+    locate_in: list[str] = Field(default_factory=list)
+
+    @property
+    def document_scope(self) -> bool:
+        """Conditional rules flag whole documents."""
+        return True
 
 
 class VocabFile(_Strict):
@@ -143,6 +318,24 @@ class VocabFile(_Strict):
     name: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
     description: str = ""
     phrases: list[str] = Field(min_length=1)
+
+
+class Topic(_Strict):
+    """A subject a document can be about, told by its phrases."""
+
+    phrases: list[str] = Field(min_length=1)
+    gender_relevant: bool = True
+    min_score: int = Field(default=3, ge=1)
+
+
+class TopicsFile(_Strict):
+    """`topics.yaml`: what documents are about, for relevance and conditional rules."""
+
+    schema_version: Literal[1]
+    gender_terms: list[str] = Field(min_length=1)
+    gender_threshold: int = Field(default=3, ge=1)
+    administrative_titles: list[str] = Field(default_factory=list)
+    topics: dict[str, Topic] = Field(min_length=1)
 
 
 class PackFile(_Strict):

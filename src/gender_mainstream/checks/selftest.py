@@ -48,6 +48,8 @@ def run_rule_examples(pack: RulePack, rule: RuleBase) -> list[ExampleResult]:
         text, marked = split_marked(example)
         got = _spans(single, rule.id, text)
         spans = [(a, b) for a, b, _ in got]
+        if rule.document_scope:  # one finding about the whole document, no span
+            marked = [(None, None)]  # type: ignore[list-item]
         ok = spans == marked
         detail = (
             "" if ok else f"expected {[text[a:b] for a, b in marked]}, got {[t for _, _, t in got]}"
@@ -79,6 +81,8 @@ def run_rule_examples(pack: RulePack, rule: RuleBase) -> list[ExampleResult]:
         )
     for example in rule.examples.todo_flag:
         text, marked = split_marked(example)
+        if rule.document_scope:
+            marked = [(None, None)]  # type: ignore[list-item]
         fixed_now = [(a, b) for a, b, _ in _spans(single, rule.id, text)] == marked
         out.append(
             ExampleResult(

@@ -144,13 +144,16 @@ def parse_header(paras: list[Paragraph]) -> HeaderInfo:
         # No type line: the header runs to the first basis line, section or "Kính gửi".
         for i in range(min(limit, 15)):
             text = paras[i].text
-            if _title_stop(text) or (
-                i > 0
-                and not is_caps_line(text)
-                and "Số" not in text
-                and DATE_RE.search(text) is None
-                and "V/v" not in text
-            ):
+            header_like = (
+                is_caps_line(text)
+                or RULE_LINE_RE.match(text) is not None
+                or _MOTTO_RE.search(text) is not None
+                or "Số" in text
+                or DATE_RE.search(text) is not None
+                or DRAFT_DATE_RE.search(text) is not None
+                or text.startswith("V/v")
+            )
+            if _title_stop(text) or (i > 0 and not header_like):
                 header_end = i
                 break
         else:

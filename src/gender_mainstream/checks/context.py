@@ -1,0 +1,77 @@
+"""Context shared by all span rules: exceptions, cancelling phrases, sections, document type.
+
+The same few judgements decide most false positives whatever the rule type: a prohibition or
+a critique in the sentence ("nghiêm cấm …", "xóa bỏ tư tưởng …"), a name that contains the
+word ("Việt Nam", "Hội Liên hiệp Phụ nữ"), a report section that describes problems ("tồn
+tại, hạn chế"). They are declared per rule (`exceptions`, `unless`, `unless_near`,
+`unless_section`, usually through shared vocabularies) and found here in one pass over the
+document for all rules at once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from gender_mainstream.checks.phrases import PhraseIndex, Term, expand, phrase_key
+from gender_mainstream.checks.schema import RuleBase, SpanRule
+from gender_mainstream.nlp import AnalyzedDoc
+from gender_mainstream.vi import lower
+
+__all__ = ["Context"]
+
+_Hits = dict[tuple[int, str], dict[str, list[tuple[int, int]]]]
+
+
+class Context:
+    """Context phrases of every span rule, compiled once per pack."""
+
+    def __init__(self, specs: Sequence[RuleBase], vocab: dict[str, list[str]]) -> None:
+        self._index = PhraseIndex()
+        self._sections: dict[str, list[str]] = {}
+        self.near_window: dict[str, int] = {}
+        for spec in specs:
+            if not isinstance(spec, SpanRule):
+                continue
+            self.near_window[spec.id] = spec.near_window
+            for role, phrases in (
+                ("X", spec.exceptions),
+                ("U", spec.unless),
+                ("N", spec.unless_near),
+            ):
+                for phrase in expand(phrases, vocab):
+                    words = phrase_key(phrase)
+                    self._index.add(tuple(w.lower() for w in words), Term(spec.id, role, words))
+            if spec.unless_section:
+                self._sections[spec.id] = [
+                    lower(" ".join(phrase_key(p))) for p in expand(spec.unless_section, vocab)
+                ]
+
+    def _hits(self, adoc: AnalyzedDoc) -> _Hits:
+        key = f"context:{id(self)}"
+        hits: _Hits | None = adoc.cache.get(key)
+        if hits is None:
+            hits = defaultdict(lambda: defaultdict(list))
+            for term, w0, w1 in self._index.find(adoc.norms, adoc.sentence_of):
+                hits[(adoc.sentence_of[w0], term.rule_id)][term.role].append((w0, w1))
+            adoc.cache[key] = hits
+        return hits
+
+    def cancels(self, adoc: AnalyzedDoc, rule_id: str, w0: int, w1: int) -> bool:
+        """Return True if context cancels a match of `rule_id` on words [w0, w1)."""
+        sentence = adoc.sentence_of[w0]
+        roles = self._hits(adoc).get((sentence, rule_id))
+        if roles:
+            if any(a < w1 and w0 < b for a, b in roles.get("X", ())):
+                return True  # overlaps an exception: "nam" in "Việt Nam", "NAM ĐỊNH"
+            if roles.get("U"):
+                return True
+            window = self.near_window.get(rule_id, 4)
+            if any(w0 - window <= a < w1 for a, _ in roles.get("N", ())):
+                return True
+        phrases = self._sections.get(rule_id)
+        if phrases:
+            titles = adoc.titles_of(adoc.sentences[sentence].paragraph)
+            if titles and any(p in titles for p in phrases):
+                return True
+        return False

@@ -1,0 +1,213 @@
+"""`numeric` rules: quantities tied to sex, extracted from a sentence and compared.
+
+- `sex_difference`: ages stated for men and for women ("nam từ 18 đến 45 tuổi, nữ từ 18 đến
+  40 tuổi", "từ 15 đến 60 tuổi đối với nam, từ 15 đến 55 tuổi đối với nữ"). `differs` flags
+  different bounds; `mirrors` flags bounds equal to listed pairs (the repealed 60/55).
+- `target`: a local target for an indicator compared with the national target of the same
+  year (Nghị quyết 28/NQ-CP): "phấn đấu 40% cơ quan … có lãnh đạo chủ chốt là nữ" against 60%.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from gender_mainstream.checks.base import Hit
+from gender_mainstream.checks.context import Context
+from gender_mainstream.checks.schema import NumericRule, RuleBase
+from gender_mainstream.nlp import AnalyzedDoc
+from gender_mainstream.normalize import canonicalize
+from gender_mainstream.vi import lower
+
+__all__ = ["AgeBound", "NumericChecker", "sex_ages"]
+
+_SEX = (
+    r"(?:lao động |người |công dân |học sinh |học viên |ứng viên |cán bộ )?"
+    r"(?P<sex>nam giới|nữ giới|nam|nữ|phụ nữ|đàn ông)"
+)
+_SEX_RE = re.compile(r"(?<![\w])" + _SEX + r"(?![\w])")
+_NUM = r"(\d{1,3})"
+# Age expressions, most specific first. Each yields (low, high) with None for open ends.
+_AGE_RES: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(
+            r"(?:từ\s*)?(?:đủ\s*)?"
+            + _NUM
+            + r"\s*(?:tuổi\s*)?(?:đến|tới|-|–)\s*(?:dưới\s*|hết\s*|đủ\s*)?"
+            + _NUM
+            + r"\s*tuổi"
+        ),
+        "range",
+    ),
+    (re.compile(r"(?:từ\s*)?(?:đủ\s*)?" + _NUM + r"\s*tuổi\s*trở\s*lên"), "min"),
+    (
+        re.compile(
+            r"(?:dưới|không\s*quá|chưa\s*quá|tối\s*đa|chưa\s*đủ)\s*(?:đủ\s*)?" + _NUM + r"\s*tuổi"
+        ),
+        "max",
+    ),
+    (re.compile(r"(?:đủ\s*)" + _NUM + r"\s*tuổi"), "exact"),
+]
+_FOR_SEX_RE = re.compile(r"^\s*,?\s*(?:đối\s*với|với|cho|là)\s*" + _SEX)
+_PERCENT_RE = re.compile(r"(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|phần\s*trăm)")
+_YEAR_RE = re.compile(r"(?:năm|đến|vào|giai\s*đoạn\s*\d{4}\s*[-–]\s*)\s*(20\d\d)")
+
+
+@dataclass(frozen=True, slots=True)
+class AgeBound:
+    """An age band stated for one sex, with its span in the sentence."""
+
+    sex: str  # "m" or "f"
+    low: int | None
+    high: int | None
+    start: int
+    end: int
+
+
+def _sex_code(word: str) -> str:
+    return "m" if word in ("nam", "nam giới", "đàn ông") else "f"
+
+
+def sex_ages(text: str) -> list[AgeBound]:
+    """Return age bands tied to a sex in a lower-cased sentence."""
+    ages: list[tuple[int, int, int | None, int | None]] = []
+    taken: list[tuple[int, int]] = []
+    for rx, kind in _AGE_RES:
+        for m in rx.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            taken.append(m.span())
+            if kind == "range":
+                lo, hi = int(m.group(1)), int(m.group(2))
+            elif kind == "min":
+                lo, hi = int(m.group(1)), None
+            elif kind == "max":
+                lo, hi = None, int(m.group(1))
+            else:
+                lo = hi = int(m.group(1))
+            ages.append((m.start(), m.end(), lo, hi))
+    sexes = [(m.start(), m.end(), _sex_code(m.group("sex"))) for m in _SEX_RE.finditer(text)]
+    bounds: list[AgeBound] = []
+    for a, b, lo, hi in sorted(ages):
+        after = _FOR_SEX_RE.match(text[b:])
+        if after:  # "từ 15 đến 60 tuổi đối với nam"
+            bounds.append(AgeBound(_sex_code(after.group("sex")), lo, hi, a, b + after.end()))
+            continue
+        before = [s for s in sexes if s[1] <= a and a - s[1] <= 45]
+        if before:  # "nam từ 18 đến 45 tuổi", "đối với nữ: từ 18 đến 40 tuổi"
+            s0, _, sex = before[-1]
+            if any(s0 < x[0] < a for x in ages):  # another age stands in between
+                continue
+            bounds.append(AgeBound(sex, lo, hi, s0, b))
+    return bounds
+
+
+class NumericChecker:
+    """Compiled numeric rules."""
+
+    def __init__(
+        self, specs: list[RuleBase], vocab: dict[str, list[str]], context: Context
+    ) -> None:
+        self.rules: dict[str, NumericRule] = {}
+        self.context = context
+        self._indicator: dict[str, re.Pattern[str]] = {}
+        self._value: dict[str, re.Pattern[str]] = {}
+        for spec in specs:
+            assert isinstance(spec, NumericRule)
+            self.rules[spec.id] = spec
+            if spec.kind == "target" and spec.indicator:
+                self._indicator[spec.id] = re.compile(canonicalize(spec.indicator))
+                self._value[spec.id] = (
+                    re.compile(spec.value_regex) if spec.value_regex else _PERCENT_RE
+                )
+
+    def check(self, adoc: AnalyzedDoc) -> Iterator[Hit]:
+        """Yield hits sentence by sentence, for sentences holding the rules' anchors."""
+        for rule_id, spec in self.rules.items():
+            anchors = {lower(canonicalize(a)) for a in spec.anchors} or (
+                {"nam", "nữ"} if spec.kind == "sex_difference" else set()
+            )
+            candidates = sorted(
+                {adoc.sentence_of[w] for w, n in enumerate(adoc.norms) if n in anchors}
+            )
+            for sentence in candidates:
+                s = adoc.sentences[sentence]
+                text = lower(adoc.document.text[s.start : s.end])
+                if spec.requires and not any(lower(canonicalize(r)) in text for r in spec.requires):
+                    continue
+                span = (
+                    self._difference(spec, text)
+                    if spec.kind == "sex_difference"
+                    else self._target(spec, text, adoc)
+                )
+                if span is None:
+                    continue
+                start, end = s.start + span[0], s.start + span[1]
+                w0 = bisect_left(adoc.ends, start + 1)
+                w1 = bisect_right(adoc.starts, end - 1)
+                if w0 < w1 and self.context.cancels(adoc, rule_id, w0, w1):
+                    continue
+                yield Hit(rule_id, start, end, paragraph=s.paragraph, values=span[2])
+
+    @staticmethod
+    def _difference(spec: NumericRule, text: str) -> tuple[int, int, dict[str, str]] | None:
+        bounds = sex_ages(text)
+        men = [b for b in bounds if b.sex == "m"]
+        women = [b for b in bounds if b.sex == "f"]
+        if not men or not women:
+            return None
+        m, f = men[0], women[0]
+        if (m.low, m.high) == (f.low, f.high):
+            return None
+        pair = (m.high if m.high is not None else m.low, f.high if f.high is not None else f.low)
+        listed = any(tuple(p) == pair for p in spec.pairs)
+        if (spec.mode == "mirrors") != listed:
+            return None
+        start, end = min(m.start, f.start), max(m.end, f.end)
+        return start, end, {"men": _band(m), "women": _band(f)}
+
+    def _target(
+        self, spec: NumericRule, text: str, adoc: AnalyzedDoc
+    ) -> tuple[int, int, dict[str, str]] | None:
+        rx = self._indicator.get(spec.id)
+        m = rx.search(text) if rx else None
+        if m is None or not spec.national:
+            return None
+        values = list(self._value[spec.id].finditer(text))
+        if not values:
+            return None
+        nearest = min(values, key=lambda v: abs(v.start() - m.end()))
+        value = float(nearest.group(1).replace(",", "."))
+        year_m = _YEAR_RE.search(text)
+        year = (
+            int(year_m.group(1))
+            if year_m
+            else (adoc.document.metadata.date.year if adoc.document.metadata.date else 2025)
+        )
+        # The milestone already due by that year (a 2026 target is held to the 2025 one).
+        due = [y for y in sorted(spec.national) if y <= year] or [min(spec.national)]
+        national = spec.national[due[-1]]
+        short = value < national if spec.direction == "at_least" else value > national
+        if not short:
+            return None
+        start = min(m.start(), nearest.start(1))
+        end = max(m.end(), nearest.end(1))
+        return (
+            start,
+            end,
+            {
+                "value": f"{value:g}",
+                "national": f"{national:g}",
+                "year": str(due[-1]),
+            },
+        )
+
+
+def _band(b: AgeBound) -> str:
+    if b.low is not None and b.high is not None and b.low != b.high:
+        return f"{b.low}–{b.high} tuổi"
+    if b.high is not None:
+        return f"{b.high} tuổi" if b.low == b.high else f"dưới {b.high} tuổi"
+    return f"từ {b.low} tuổi"

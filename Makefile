@@ -28,6 +28,10 @@ typecheck: $(BIN)/.installed
 unit: $(BIN)/.installed
 	$(BIN)/pytest
 
+# The rule catalogue is generated; tests fail when it is stale.
+docs: $(BIN)/.installed
+	$(BIN)/gender-mainstream rules docs -o docs/rules.md
+
 bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_foundation.py
 

@@ -135,3 +135,14 @@ def test_user_folder_adds_overrides_and_disables(tmp_path: Path) -> None:
     assert "GM-TER-900" in ids and "GM-TER-001" not in ids
     assert pack.get("GM-STE-004").terms == ["anh em công nhân viên"]  # type: ignore[attr-defined]
     assert pack.version.startswith(PACK.version + "+so-tu-phap-3")
+
+
+def test_rule_catalogue_is_up_to_date() -> None:
+    from gender_mainstream.catalogue import render_catalogue
+
+    path = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
+    assert path.read_text(encoding="utf-8") == render_catalogue(PACK), (
+        "docs/rules.md is stale: run `make docs`"
+    )
+    text = path.read_text(encoding="utf-8")
+    assert all(f"### {r.id} `{r.name}`" in text for r in PACK.rules)

@@ -242,3 +242,32 @@ def test_batch_corpus_metadata_matches_index() -> None:
     rates = {k: v / n for k, v in hits.items()}
     # Measured 2026-11-29: number, date, type, issuer, title 227/227; signer 226/227.
     assert all(rate >= 0.98 for rate in rates.values()), rates
+
+
+@pytest.mark.parametrize(
+    ("first", "doc_type"),
+    [
+        (
+            "Chỉ thị về việc xây dựng kế hoạch phát triển kinh tế - xã hội 5 năm 2011 - 2015",
+            "chi_thi",
+        ),
+        (
+            "Nghị quyết về đề án đào tạo, bồi dưỡng cán bộ, công chức giai đoạn 2010-2015",
+            "nghi_quyet",
+        ),
+        ("Quyết định ban hành Quy chế tuyển dụng lao động hợp đồng", "quyet_dinh"),
+    ],
+)
+def test_headerless_copy_takes_type_and_title_from_its_first_line(
+    first: str, doc_type: str
+) -> None:
+    doc = parse_text(
+        f"{first}\nCăn cứ Luật Tổ chức chính quyền địa phương;\n1. Nội dung thứ nhất.\n"
+    )
+    assert (doc.metadata.doc_type, doc.metadata.title) == (doc_type, first)
+    assert doc.basis == ["Căn cứ Luật Tổ chức chính quyền địa phương;"]
+
+
+def test_a_sentence_starting_with_a_type_word_is_not_a_title() -> None:
+    doc = parse_text("Kế hoạch này được triển khai trên toàn xã.\nCác thôn thực hiện.\n")
+    assert doc.metadata.doc_type is None

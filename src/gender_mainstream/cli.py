@@ -90,6 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
         default="error",
         help="exit 1 if a finding has at least this severity (default error)",
     )
+    review.add_argument(
+        "--suppress",
+        metavar="FILE",
+        help="YAML file of findings to silence, each with a reason (kept in the output)",
+    )
     review.add_argument("-q", "--quiet", action="store_true", help="text format: summary only")
     _add_input_options(review)
 
@@ -98,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--format", choices=["text", "json"], default="text")
     _add_input_options(parse)
 
-    rules = sub.add_parser("rules", help="list, test or explain rules")
+    rules = sub.add_parser("rules", help="list, test, explain or document the rules")
     rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION")
     rl = rules_sub.add_parser("list", help="list the rules")
     rl.add_argument("--format", choices=["text", "json"], default="text")
@@ -110,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--rules", action="append", default=[], metavar="DIR")
     ev.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     ev.add_argument("--format", choices=["text", "json"], default="text")
+    rd = rules_sub.add_parser("docs", help="write the rule catalogue (Markdown)")
+    rd.add_argument("-o", "--output", metavar="OUT", help="write to OUT (default stdout)")
+    rd.add_argument("--rules", action="append", default=[], metavar="DIR")
     re_ = rules_sub.add_parser("explain", help="explain one rule")
     re_.add_argument("rule_id", metavar="ID")
     re_.add_argument("--rules", action="append", default=[], metavar="DIR")
@@ -153,14 +161,18 @@ def _cmd_review(args: argparse.Namespace) -> int:
     from gender_mainstream.model import Severity
     from gender_mainstream.pipeline import review_file
     from gender_mainstream.report.text import render_text
+    from gender_mainstream.suppress import load_suppressions
 
     pack = load_rules(args.rules)
+    entries = load_suppressions(args.suppress) if args.suppress else []
     max_bytes = DEFAULT_MAX_BYTES if args.max_bytes is None else args.max_bytes
     reports: list[Report] = []
     input_failed = False
     for name in args.files:
         try:
-            report = review_file(name, rules=pack, password=args.password, max_bytes=max_bytes)
+            report = review_file(
+                name, rules=pack, password=args.password, max_bytes=max_bytes, suppress=entries
+            )
         except InputError as exc:
             _err(exc.line())
             input_failed = True
@@ -253,7 +265,16 @@ def _cmd_rules(args: argparse.Namespace) -> int:
             return ExitStatus.INPUT
         sys.stdout.write(render_rule(rule))
         return ExitStatus.OK
-    _err(f"choose an action: {PROG} rules list|test|explain")
+    if args.rules_command == "docs":
+        from gender_mainstream.catalogue import render_catalogue
+
+        text = render_catalogue(load_rules(args.rules))
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+        return ExitStatus.OK
+    _err(f"choose an action: {PROG} rules list|test|explain|docs")
     return ExitStatus.INPUT
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from bisect import bisect_right
 from collections import Counter
 
 from gender_mainstream.checks.base import Hit
@@ -101,7 +100,7 @@ def run_checks(document: Document, pack: RulePack) -> CheckResult:
     hits: list[Hit] = []
     for checker in compiled.checkers:
         hits.extend(checker.check(adoc))
-    hits = _limit_per_sentence(hits, pack, adoc)
+    hits = _limit_per_paragraph(hits, pack)
     day = document.metadata.date
     seen: set[tuple[str, int | None, int | None, str | None]] = set()
     occurrences: Counter[tuple[str, str | None, str]] = Counter()
@@ -142,17 +141,19 @@ def run_checks(document: Document, pack: RulePack) -> CheckResult:
     return CheckResult(_prefer_specific(findings, pack), adoc, issues)
 
 
-def _limit_per_sentence(hits: list[Hit], pack: RulePack, adoc: AnalyzedDoc) -> list[Hit]:
-    """Keep the first `max_per_sentence` hits of a rule in one sentence (one clause, one note)."""
-    starts = [s.start for s in adoc.sentences]
+def _limit_per_paragraph(hits: list[Hit], pack: RulePack) -> list[Hit]:
+    """Keep the first `max_per_paragraph` hits of a rule in one paragraph.
+
+    A reviewer comments once on a clause; "con trai trưởng … hoặc cháu trai" is one provision.
+    """
     kept: list[Hit] = []
     counts: Counter[tuple[str, int]] = Counter()
     for hit in sorted(hits, key=lambda h: h.start if h.start is not None else -1):
-        limit = getattr(pack.by_id[hit.rule_id], "max_per_sentence", None)
-        if limit is None or hit.start is None:
+        limit = getattr(pack.by_id[hit.rule_id], "max_per_paragraph", None)
+        if limit is None or hit.paragraph is None:
             kept.append(hit)
             continue
-        key = (hit.rule_id, bisect_right(starts, hit.start))
+        key = (hit.rule_id, hit.paragraph)
         counts[key] += 1
         if counts[key] <= limit:
             kept.append(hit)

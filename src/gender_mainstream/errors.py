@@ -60,7 +60,8 @@ class GenderMainstreamError(Exception):
     def line(self) -> str:
         """Return the one-line message printed on stderr."""
         where = f"{self.path}: " if self.path else ""
-        return f"{where}{self.problem}; {self.fix} [{self.code}]"
+        # Library messages (YAML, pydantic) span lines; a log line must not.
+        return " ".join(f"{where}{self.problem}; {self.fix} [{self.code}]".split())
 
 
 class InputError(GenderMainstreamError):

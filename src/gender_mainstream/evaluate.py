@@ -7,7 +7,8 @@ flagged, and the six scorecard statuses.
 
 Matching is deliberately lenient on span edges — a reviewer's highlight and the tool's span
 rarely agree to the character — and strict on category: a predicted finding matches a gold
-one of the same category when one text contains the other (after canonicalization).
+one of the same category when their words overlap — one contains the other, or they share a
+run of at least three words covering half of the shorter one (after canonicalization).
 Document-level findings match by (category, element).
 """
 
@@ -15,11 +16,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from gender_mainstream.checks.loader import RulePack, load_rules
 from gender_mainstream.errors import RuleError
@@ -40,6 +42,14 @@ class GoldFinding(BaseModel):
     text: str | None = None
     element: ScoreElement | None = None
     note: str = ""
+
+    @model_validator(mode="after")
+    def _text_or_element(self) -> GoldFinding:
+        if (self.text is None) == (self.element is None):
+            raise ValueError("a gold finding has either `text` (a span) or `element` (a gap)")
+        if self.element is not None and self.category != Category.MAINSTREAMING:
+            raise ValueError("document-level gold findings (`element`) are mainstreaming")
+        return self
 
 
 class GoldSpan(BaseModel):
@@ -84,6 +94,20 @@ def _key(text: str) -> str:
     return " ".join(canonicalize(text).lower().split())
 
 
+def _overlaps(a: str, b: str) -> bool:
+    """Return True when two canonical keys cover the same words.
+
+    "bầu ra trong số những nam giới" and "trong số những nam giới có uy tín" do.
+    """
+    if not a or not b:
+        return False
+    if a in b or b in a:
+        return True
+    wa, wb = a.split(), b.split()
+    run = SequenceMatcher(None, wa, wb, autojunk=False).find_longest_match()
+    return run.size >= 3 and 2 * run.size >= min(len(wa), len(wb))
+
+
 @dataclass
 class CategoryScore:
     """Counts for one category."""
@@ -111,6 +135,8 @@ class EvalResult:
     scorecard_correct: int = 0
     scorecard_total: int = 0
     relevance_correct: int = 0
+    doc_type_correct: int = 0
+    doc_type_total: int = 0
     documents: int = 0
     false_positives: list[str] = field(default_factory=list)
     false_negatives: list[str] = field(default_factory=list)
@@ -155,8 +181,7 @@ def _score_document(gold: GoldFile, report: Report, pack: RulePack, result: Eval
             for j, p in enumerate(preds):
                 if j in used:
                     continue
-                pk = _key(p.text or "")
-                if pk and (pk in gk or gk in pk):
+                if _overlaps(_key(p.text or ""), gk):
                     used.add(j)
                     matched_golds.add(i)
                     break
@@ -165,7 +190,7 @@ def _score_document(gold: GoldFile, report: Report, pack: RulePack, result: Eval
             j
             for j, p in enumerate(preds)
             if j not in used
-            and any(_key(p.text or "") in _key(golds[i].text or "") for i in matched_golds)
+            and any(_overlaps(_key(p.text or ""), _key(golds[i].text or "")) for i in matched_golds)
         ]
         score.gold += len(golds)
         score.predicted += len(preds) - len(extra)
@@ -192,8 +217,7 @@ def _score_document(gold: GoldFile, report: Report, pack: RulePack, result: Eval
     for span in gold.must_not_flag:
         sk = _key(span.text)
         for f in spans:
-            fk = _key(f.text or "")
-            if fk and (fk in sk or sk in fk):
+            if _overlaps(_key(f.text or ""), sk):
                 result.must_not_flag_hits.append(f"{name}: {f.rule_id} {f.text!r} in {span.text!r}")
     statuses = {s.id: s.status for s in report.scorecard}
     for element in SCORE_ELEMENTS:
@@ -205,6 +229,13 @@ def _score_document(gold: GoldFile, report: Report, pack: RulePack, result: Eval
         else:
             result.scorecard_misses.append(f"{name}: {element} gold={want} got={got}")
     result.relevance_correct += report.document.gender_relevant == gold.gender_relevant
+    if gold.doc_type is not None:
+        result.doc_type_total += 1
+        result.doc_type_correct += report.document.doc_type == gold.doc_type
+        if report.document.doc_type != gold.doc_type:
+            result.scorecard_misses.append(
+                f"{name}: doc_type gold={gold.doc_type} got={report.document.doc_type}"
+            )
 
 
 def evaluate(corpus: str | Path, *, rules: RulePack | None = None) -> EvalResult:
@@ -237,7 +268,8 @@ def render_eval(result: EvalResult, *, verbose: bool = False) -> str:
     lines.append(
         f"scorecard accuracy {result.scorecard_accuracy:.2f} "
         f"({result.scorecard_correct}/{result.scorecard_total}); gender relevance "
-        f"{result.relevance_correct}/{result.documents}; must-not-flag hits "
+        f"{result.relevance_correct}/{result.documents}; document type "
+        f"{result.doc_type_correct}/{result.doc_type_total}; must-not-flag hits "
         f"{len(result.must_not_flag_hits)}; documents {result.documents}"
     )
     if verbose:

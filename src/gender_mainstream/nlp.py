@@ -79,6 +79,8 @@ class AnalyzedDoc:
     ends: list[int]
     sentence_of: list[int]  # sentence index of each word
     section_titles: dict[str, str] = field(default_factory=dict)  # path -> lower-cased title chain
+    # Words inside organisation names ("Hội Liên hiệp Phụ nữ"), marked by the topic detector.
+    name_words: frozenset[int] = frozenset()
     _docs: dict[int, Doc] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict)  # per-document results shared by checkers
 

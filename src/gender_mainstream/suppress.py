@@ -73,9 +73,16 @@ def load_suppressions(path: str | Path) -> list[SuppressEntry]:
     p = Path(path)
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(
             p, f"cannot read the suppression file ({exc})", "fix the file or the path", "GM-E210"
+        ) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise RuleError(
+            p, f"{where}invalid YAML ({problem})", "fix the YAML syntax", "GM-E210"
         ) from exc
     try:
         return _File.model_validate(data).suppress

@@ -4,7 +4,11 @@ Shared by the `require` and `conditional` rule types and the scorecard.
 
 A condition is a list of groups; a sentence satisfies it when every group matches it. A group
 matches when any of its items does: a phrase (on words, so "phụ nữ" never matches inside
-another word), a '@vocabulary', or 're:<regex>' on the lower-cased sentence.
+another word), a '@vocabulary', or 're:<regex>' on the lower-cased sentence. A phrase inside
+an organisation's name ("Hội Liên hiệp Phụ nữ") does not count. With `within: paragraph` the
+groups may fall in different sentences of one paragraph ("Sở Nội vụ chủ trì …; theo dõi các
+chỉ tiêu về giới"); `min_count` asks for several sentences or paragraphs (two figures by sex,
+not one).
 """
 
 from __future__ import annotations
@@ -38,32 +42,45 @@ class CompiledCondition:
     groups: tuple[_Group, ...]
     sections: tuple[str, ...] | None
     if_topics: tuple[str, ...] | None = None
+    if_title: tuple[str, ...] | None = None
+    within: str = "sentence"
+    min_count: int = 1
 
     def sentences(self, adoc: AnalyzedDoc) -> list[int]:
-        """Return the sentences of the body that satisfy every group, in order."""
+        """Return the sentences of the body that satisfy the condition, in order."""
         if self.if_topics is not None:
             topics = adoc.cache.get("topics")
             if topics is None or not set(self.if_topics) & set(topics.topics):
                 return []
-        found: set[int] | None = None
-        for group in self.groups:
-            hits = _group_sentences(adoc, group)
-            found = set(hits) if found is None else found & hits
-            if not found:
+        if self.if_title is not None:
+            title = lower(adoc.document.metadata.title or "")
+            if not any(t in title for t in self.if_title):
                 return []
-        assert found is not None
-        paragraphs = adoc.document.paragraphs
-        out = []
-        for s in sorted(found):
-            p = adoc.sentences[s].paragraph
-            if paragraphs[p].kind not in _BODY_KINDS or paragraphs[p].kind == "basis":
-                continue  # căn cứ lines quote laws; they are not the document's own content
-            if self.sections is not None:
-                titles = adoc.titles_of(p)
-                if not titles or not any(t in titles for t in self.sections):
-                    continue
-            out.append(s)
-        return out
+        per_group = [_group_sentences(adoc, group) for group in self.groups]
+        if self.within == "paragraph":
+            return self._by_paragraph(adoc, per_group)
+        found = set.intersection(*per_group)
+        out = [s for s in sorted(found) if self._counts(adoc, adoc.sentences[s].paragraph)]
+        return out if len(out) >= self.min_count else []
+
+    def _by_paragraph(self, adoc: AnalyzedDoc, per_group: list[set[int]]) -> list[int]:
+        para_of = adoc.sentences
+        paras = set.intersection(*({para_of[s].paragraph for s in hits} for hits in per_group))
+        paras = {p for p in paras if self._counts(adoc, p)}
+        if len(paras) < self.min_count:
+            return []
+        return sorted({s for hits in per_group for s in hits if para_of[s].paragraph in paras})
+
+    def _counts(self, adoc: AnalyzedDoc, paragraph: int) -> bool:
+        """Return True if evidence in this paragraph counts: body text, in the sections asked."""
+        kind = adoc.document.paragraphs[paragraph].kind
+        if kind not in _BODY_KINDS or kind == "basis":
+            return False  # căn cứ lines quote laws; they are not the document's own content
+        if self.sections is not None:
+            titles = adoc.titles_of(paragraph)
+            if not titles or not any(t in titles for t in self.sections):
+                return False
+        return True
 
 
 def _group_sentences(adoc: AnalyzedDoc, group: _Group) -> set[int]:
@@ -76,7 +93,10 @@ def _group_sentences(adoc: AnalyzedDoc, group: _Group) -> set[int]:
         index = PhraseIndex()
         for words in group.phrases:
             index.add(words, Term("", "C", words))
-        for _, w0, _ in index.find(adoc.norms, adoc.sentence_of):
+        named = adoc.name_words
+        for _, w0, w1 in index.find(adoc.norms, adoc.sentence_of):
+            if w0 in named and w1 - 1 in named:
+                continue  # "phụ nữ" in "Hội Liên hiệp Phụ nữ"
             hits.add(adoc.sentence_of[w0])
     if group.regexes:
         text = adoc.document.text
@@ -111,7 +131,14 @@ def compile_condition(condition: Condition, vocab: dict[str, list[str]]) -> Comp
         else None
     )
     topics = tuple(condition.if_topics) if condition.if_topics else None
-    return CompiledCondition(tuple(groups), sections, topics)
+    titles = (
+        tuple(lower(canonicalize(s)) for s in expand(condition.if_title, vocab))
+        if condition.if_title
+        else None
+    )
+    return CompiledCondition(
+        tuple(groups), sections, topics, titles, condition.within, condition.min_count
+    )
 
 
 def first_sentences(

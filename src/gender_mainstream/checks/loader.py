@@ -217,7 +217,7 @@ class RulePack:
         from gender_mainstream.checks.topics import TopicDetector
 
         context = Context(self.rules, self.vocab)
-        detector = TopicDetector(self.topics) if self.topics is not None else None
+        detector = TopicDetector(self.topics, self.vocab) if self.topics is not None else None
         checkers: list[Any] = []
         needs_fold = False
         require = None
@@ -293,7 +293,17 @@ def _vocab_refs(spec: RuleBase) -> list[tuple[str, str]]:
     return [(k, r) for k, r in refs if r.startswith("@")]
 
 
-def _check_vocab_refs(rules: dict[str, RuleBase], vocab: dict[str, list[str]]) -> None:
+def _check_vocab_refs(
+    rules: dict[str, RuleBase], vocab: dict[str, list[str]], topics: TopicsFile | None
+) -> None:
+    for ref in topics.names if topics is not None else []:
+        if ref.startswith("@") and ref[1:] not in vocab:
+            raise RuleError(
+                None,
+                f"topics.yaml: names refers to unknown vocabulary {ref!r}",
+                f"add rules/vocab/{ref[1:]}.yaml or use one of: {', '.join(sorted(vocab))}",
+                "GM-E209",
+            )
     for spec in rules.values():
         for key, ref in _vocab_refs(spec):
             if ref[1:] not in vocab:
@@ -334,7 +344,7 @@ def load_rules(dirs: Sequence[str | Path] = (), *, builtin: bool = True) -> Rule
     for folder in folders:
         name, version = _load_dir(folder, rules, vocab, disabled, topics)
         versions.append(version if not versions else f"{name}-{version}")
-    _check_vocab_refs(rules, vocab)
+    _check_vocab_refs(rules, vocab, topics[-1] if topics else None)
     active = sorted(
         (r for r in rules.values() if r.id not in disabled and r.status != "removed"),
         key=lambda r: r.id,

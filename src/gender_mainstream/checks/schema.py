@@ -65,10 +65,10 @@ class Examples(_Strict):
 class LegalRef(_Strict):
     """A citation with the dates it was in force (None: open-ended)."""
 
-    citation: str = Field(min_length=5)
-    url: str | None = None
-    effective_from: dt.date | None = None
-    effective_to: dt.date | None = None
+    citation: str = Field(min_length=5, description="article, clause and instrument, in Vietnamese")
+    url: str | None = Field(default=None, description="link to the official text (never fetched)")
+    effective_from: dt.date | None = Field(default=None, description="first day in force")
+    effective_to: dt.date | None = Field(default=None, description="last day in force")
 
     def to_basis(self) -> LegalBasis:
         """Return the model object used in findings."""
@@ -94,27 +94,48 @@ class RuleBase(_Strict):
     """
 
     schema_version: Literal[1]
-    id: str = Field(pattern=ID_RE)
-    name: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-    status: RuleStatus = "stable"
-    category: Category
-    severity: Severity
-    confidence: float = Field(default=0.9, ge=0.0, le=1.0)
-    message: str = Field(min_length=10)
-    description: str = ""
-    legal_basis: list[LegalRef] = Field(default_factory=list)
-    suggestion: str | None = None
+    id: str = Field(pattern=ID_RE, description="stable id GM-XXX-nnn; never reused")
+    name: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", description="kebab-case slug")
+    status: RuleStatus = Field(
+        default="stable", description="preview, stable, deprecated, or removed (switched off)"
+    )
+    category: Category = Field(
+        description="discrimination, stereotype, mainstreaming, procedure or terminology"
+    )
+    severity: Severity = Field(description="error, warning or info")
+    confidence: float = Field(default=0.9, ge=0.0, le=1.0, description="reported with findings")
+    message: str = Field(
+        min_length=10, description="Vietnamese; {match} is replaced by the flagged text"
+    )
+    description: str = Field(
+        default="",
+        description="Markdown: What it flags / Why it matters / Use instead / Legal basis",
+    )
+    legal_basis: list[LegalRef] = Field(
+        default_factory=list, description="citations with their dates in force"
+    )
+    suggestion: str | None = Field(
+        default=None, description="how to fix, in administrative register"
+    )
     replace: str | None = Field(
         default=None, description="direct replacement for the matched text, if there is one"
     )
-    unlawful_from: dt.date | None = None
+    unlawful_from: dt.date | None = Field(
+        default=None, description="documents dated earlier get an info 'outdated' finding"
+    )
     applies_from: dt.date | None = Field(
         default=None, description="skip documents dated before this day (a later reform)"
     )
-    doc_types: list[DocType] | None = None
-    skip_doc_types: list[DocType] = Field(default_factory=list)
-    element: ScoreElement | None = None
-    examples: Examples
+    doc_types: list[DocType] | None = Field(
+        default=None, description="only these document types (ke_hoach, nghi_quyet, …)"
+    )
+    skip_doc_types: list[DocType] = Field(
+        default_factory=list, description="never these document types"
+    )
+    element: ScoreElement | None = Field(
+        default=None, description="the scorecard element a mainstreaming rule evaluates"
+    )
+    examples: Examples = Field(description="flag: and pass: texts, run by `rules test`")
 
     @property
     def document_scope(self) -> bool:
@@ -151,21 +172,37 @@ class SpanRule(RuleBase):
     Entries starting with '@' name a vocabulary file in rules/vocab/.
     """
 
-    case: Literal["smart", "sensitive", "insensitive"] = "smart"
-    exceptions: list[str] = Field(default_factory=list)
-    unless: list[str] = Field(default_factory=list)
-    unless_near: list[str] = Field(default_factory=list)
-    near_window: int = Field(default=4, ge=1, le=30)
-    unless_section: list[str] = Field(default_factory=list)
-    max_per_sentence: int | None = Field(
-        default=None, ge=1, description="report a clause once, not once per matching phrase"
+    case: Literal["smart", "sensitive", "insensitive"] = Field(
+        default="smart", description="how capitals in the text may match lower-case phrases"
+    )
+    exceptions: list[str] = Field(
+        default_factory=list, description="phrases overlapping a match that cancel it"
+    )
+    unless: list[str] = Field(
+        default_factory=list, description="phrases anywhere in the sentence that cancel a match"
+    )
+    unless_near: list[str] = Field(
+        default_factory=list, description="phrases just before a match that cancel it"
+    )
+    near_window: int = Field(
+        default=4, ge=1, le=30, description="words before a match searched for unless_near"
+    )
+    unless_section: list[str] = Field(
+        default_factory=list, description="section title phrases where the rule is silent"
+    )
+    max_per_paragraph: int | None = Field(
+        default=None,
+        ge=1,
+        description="report a clause once, not once per matching phrase (per paragraph)",
     )
 
 
 class Fuzzy(_Strict):
     """Second-stage typo tolerance for long key terms (rapidfuzz ratio on candidate windows)."""
 
-    min_score: float = Field(default=92.0, ge=85.0, le=100.0)
+    min_score: float = Field(
+        default=92.0, ge=85.0, le=100.0, description="rapidfuzz ratio a variant must reach"
+    )
     min_length: int = Field(default=10, ge=6, description="shortest term (characters) checked")
 
 
@@ -173,9 +210,11 @@ class LexiconRule(SpanRule):
     """Phrases matched on canonical words (punctuation between words ignored)."""
 
     type: Literal["lexicon"]
-    terms: list[str] = Field(min_length=1)
-    fold: bool = False
-    fuzzy: Fuzzy | None = None
+    terms: list[str] = Field(min_length=1, description="the phrases to flag")
+    fold: bool = Field(
+        default=False, description="also match without diacritics and with đ/d folded"
+    )
+    fuzzy: Fuzzy | None = Field(default=None, description="typo tolerance: {min_score, min_length}")
     only_variants: bool = Field(
         default=False, description="flag only inexact matches (a misspelt or unaccented term)"
     )
@@ -197,8 +236,10 @@ class RegexPattern(_Strict):
     present, is where smart case applies ("nam" but not "Nam Định").
     """
 
-    regex: str
-    anchors: list[str] = Field(min_length=1)
+    regex: str = Field(description="Unicode regex, lower case, with optional named groups")
+    anchors: list[str] = Field(
+        min_length=1, description="words the sentence must contain for the regex to be tried"
+    )
 
     @field_validator("regex")
     @classmethod
@@ -215,15 +256,19 @@ class RegexPattern(_Strict):
 class TokenPattern(_Strict):
     """A spaCy Matcher pattern over syllable tokens (NORM = canonical lower case)."""
 
-    tokens: list[dict[str, Any]] = Field(min_length=1)
-    anchors: list[str] = Field(default_factory=list)
+    tokens: list[dict[str, Any]] = Field(
+        min_length=1, description="spaCy Matcher token dicts (NORM, IN, OP, …)"
+    )
+    anchors: list[str] = Field(default_factory=list, description="as for regex patterns")
 
 
 class PatternRule(SpanRule):
     """Regex or token patterns, for phrasings that vary."""
 
     type: Literal["pattern"]
-    patterns: list[RegexPattern | TokenPattern] = Field(min_length=1)
+    patterns: list[RegexPattern | TokenPattern] = Field(
+        min_length=1, description="any of them matching flags the span"
+    )
     span: str | None = Field(
         default=None, description="named regex group that is the finding's span (default: all)"
     )
@@ -240,11 +285,17 @@ class NumericRule(SpanRule):
     """
 
     type: Literal["numeric"]
-    kind: Literal["sex_difference", "target"]
-    mode: Literal["differs", "mirrors"] = "differs"
-    unit: Literal["age", "percent"] = "age"
-    pairs: list[tuple[int, int]] = Field(default_factory=list)
-    anchors: list[str] = Field(default_factory=list)
+    kind: Literal["sex_difference", "target"] = Field(description="see above")
+    mode: Literal["differs", "mirrors"] = Field(
+        default="differs", description="sex_difference: flag any difference, or listed pairs"
+    )
+    unit: Literal["age", "percent"] = Field(default="age", description="what is compared")
+    pairs: list[tuple[int, int]] = Field(
+        default_factory=list, description="(men, women) bounds: ignored or flagged, per mode"
+    )
+    anchors: list[str] = Field(
+        default_factory=list, description="words the sentence must contain to be examined"
+    )
     indicator: str | None = Field(default=None, description="kind target: regex of the indicator")
     value_regex: str | None = Field(
         default=None, description="kind target: regex with one group for the value (default: a %)"
@@ -253,8 +304,13 @@ class NumericRule(SpanRule):
         default_factory=list,
         description="the sentence must contain one of these (e.g. phấn đấu, chỉ tiêu)",
     )
-    direction: Literal["at_least", "at_most"] = "at_least"
-    national: dict[int, float] = Field(default_factory=dict)
+    direction: Literal["at_least", "at_most"] = Field(
+        default="at_least",
+        description="target: whether the national figure is a floor or a ceiling",
+    )
+    national: dict[int, float] = Field(
+        default_factory=dict, description="target: national figure by milestone year"
+    )
 
 
 class Condition(_Strict):
@@ -265,10 +321,26 @@ class Condition(_Strict):
     those phrases.
     """
 
-    sentence: list[list[str]] = Field(min_length=1)
-    sections: list[str] | None = None
+    sentence: list[list[str]] = Field(
+        min_length=1, description="groups; every group must match, any item of a group does"
+    )
+    sections: list[str] | None = Field(
+        default=None, description="only in sections whose titles hold one of these"
+    )
     if_topics: list[str] | None = Field(
         default=None, description="the condition counts only in documents about these topics"
+    )
+    if_title: list[str] | None = Field(
+        default=None,
+        description="the condition counts only when the document's title has one of these",
+    )
+    within: Literal["sentence", "paragraph"] = Field(
+        default="sentence",
+        description="where the groups must meet: one sentence, or one paragraph (a numbered "
+        "item that names an agency, then its tasks after semicolons)",
+    )
+    min_count: int = Field(
+        default=1, ge=1, description="how many sentences or paragraphs must satisfy it"
     )
 
 
@@ -281,10 +353,16 @@ class RequireRule(RuleBase):
     """
 
     type: Literal["require"]
-    met: list[Condition] = Field(min_length=1)
-    partial: list[Condition] = Field(default_factory=list)
-    relevant_only: bool = True
-    normative: bool = False
+    met: list[Condition] = Field(min_length=1, description="any of these: the element is met")
+    partial: list[Condition] = Field(
+        default_factory=list, description="else any of these: the element is partial"
+    )
+    relevant_only: bool = Field(
+        default=True, description="flag only documents judged gender-relevant"
+    )
+    normative: bool = Field(
+        default=False, description="flag only normative documents (or the listed doc_types)"
+    )
     locate_in: list[str] = Field(
         default_factory=list, description="section title phrases where the gap is reported"
     )
@@ -299,11 +377,17 @@ class ConditionalRule(RuleBase):
     """If the document is about one of `if_topics`, one of `then` must be present."""
 
     type: Literal["conditional"]
-    if_topics: list[str] = Field(min_length=1)
-    then: list[Condition] = Field(min_length=1)
-    relevant_only: bool = True
-    normative: bool = False
-    locate_in: list[str] = Field(default_factory=list)
+    if_topics: list[str] = Field(min_length=1, description="topics from topics.yaml")
+    then: list[Condition] = Field(min_length=1, description="any of these must be present")
+    relevant_only: bool = Field(
+        default=True, description="flag only documents judged gender-relevant"
+    )
+    normative: bool = Field(
+        default=False, description="flag only normative documents (or the listed doc_types)"
+    )
+    locate_in: list[str] = Field(
+        default_factory=list, description="section title phrases where the gap is reported"
+    )
 
     @property
     def document_scope(self) -> bool:
@@ -333,7 +417,20 @@ class TopicsFile(_Strict):
 
     schema_version: Literal[1]
     gender_terms: list[str] = Field(min_length=1)
-    gender_threshold: int = Field(default=3, ge=1)
+    gender_threshold: int = Field(
+        default=3, ge=1, description="sentences speaking of gender that make a text relevant"
+    )
+    body_share: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=0.5,
+        description="a topic absent from the title must fill this share of the body's sentences",
+    )
+    names: list[str] = Field(
+        default_factory=list,
+        description="names holding gendered words (Hội Liên hiệp Phụ nữ): words inside them "
+        "count neither for relevance nor for mainstreaming conditions",
+    )
     administrative_titles: list[str] = Field(default_factory=list)
     topics: dict[str, Topic] = Field(min_length=1)
 

@@ -3,14 +3,17 @@
 Topics are phrase lists in rules/topics.yaml, counted in the document's own content (not its
 căn cứ lines, which cite laws by name): a phrase in the title counts three times. A document
 is gender-relevant when a gender-relevant topic reaches its threshold or it speaks of gender
-itself; a list of administrative procedures is not, whatever its words.
+itself; a list of administrative procedures is not, whatever its words. Words inside the
+names of organisations ("Hội Liên hiệp Phụ nữ") are marked first and count for nothing: a plan
+that asks the Women's Union to help with communication is not thereby about women.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
-from gender_mainstream.checks.phrases import PhraseIndex, Term, phrase_key
+from gender_mainstream.checks.phrases import PhraseIndex, Term, expand, phrase_key
 from gender_mainstream.checks.schema import TopicsFile
 from gender_mainstream.nlp import AnalyzedDoc, words_of
 from gender_mainstream.normalize import canonicalize
@@ -35,8 +38,12 @@ class TopicResult:
 class TopicDetector:
     """Compiled topic phrase lists."""
 
-    def __init__(self, spec: TopicsFile) -> None:
+    def __init__(self, spec: TopicsFile, vocab: dict[str, list[str]] | None = None) -> None:
         self.spec = spec
+        self._names = PhraseIndex()
+        for phrase in expand(spec.names, vocab or {}):
+            words = phrase_key(phrase)
+            self._names.add(tuple(w.lower() for w in words), Term("", "name", words))
         self._index = PhraseIndex()
         for name, topic in spec.topics.items():
             for phrase in topic.phrases:
@@ -56,16 +63,34 @@ class TopicDetector:
         if cached is not None:
             return cached
         paragraphs = adoc.document.paragraphs
-        scores: dict[str, int] = {}
-        for term, w0, _ in self._index.find(adoc.norms, adoc.sentence_of):
-            kind = paragraphs[adoc.sentences[adoc.sentence_of[w0]].paragraph].kind
+        named: set[int] = set()
+        for _, w0, w1 in self._names.find(adoc.norms, adoc.sentence_of):
+            named.update(range(w0, w1))
+        adoc.name_words = frozenset(named)
+        # A topic counts the sentences that name it; one named in the title is present
+        # outright. In the body, a long text must name it more often: "học sinh" twice in a
+        # 300-sentence decision on office equipment is not a document about schools.
+        sentences: dict[str, set[int]] = {}
+        in_title: set[str] = set()
+        body_sentences = 0
+        for s in adoc.sentences:
+            body_sentences += paragraphs[s.paragraph].kind in _CONTENT_KINDS
+        for term, w0, w1 in self._index.find(adoc.norms, adoc.sentence_of):
+            if w0 in named and w1 - 1 in named:
+                continue
+            sentence = adoc.sentence_of[w0]
+            kind = paragraphs[adoc.sentences[sentence].paragraph].kind
             if kind not in _CONTENT_KINDS:
                 continue
-            scores[term.rule_id] = scores.get(term.rule_id, 0) + (3 if kind == "title" else 1)
+            if kind == "title":
+                in_title.add(term.rule_id)
+            sentences.setdefault(term.rule_id, set()).add(sentence)
+        scores = {name: len(found) for name, found in sentences.items()}
+        floor = math.ceil(self.spec.body_share * body_sentences)
         topics = sorted(
             name
             for name, topic in self.spec.topics.items()
-            if scores.get(name, 0) >= topic.min_score
+            if name in in_title or scores.get(name, 0) >= max(topic.min_score, floor)
         )
         title = " ".join(lower(w) for w in words_of(adoc.document.metadata.title or ""))
         administrative = any(t in title for t in self._admin_titles)

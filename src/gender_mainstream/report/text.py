@@ -59,6 +59,39 @@ def _header(report: Report) -> str:
     return f"{m.path}: {head}"
 
 
+_ELEMENT_NAMES = {
+    "gender_issue": "vấn đề giới",
+    "impact_forecast": "dự báo tác động",
+    "responsibility": "trách nhiệm",
+    "resources": "nguồn lực",
+    "sex_disaggregated_data": "số liệu theo giới",
+    "monitoring": "theo dõi, báo cáo",
+}
+_STATUS_NAMES = {
+    "met": "có",
+    "partial": "một phần",
+    "missing": "thiếu",
+    "not_applicable": "không áp dụng",
+}
+
+
+def _scorecard_lines(report: Report) -> list[str]:
+    """Two lines on mainstreaming (Luật BĐG Điều 21): relevance, then the six elements."""
+    m = report.document
+    if not report.scorecard:
+        return []
+    if not m.gender_relevant:
+        return ["  Lồng ghép giới: văn bản không liên quan đến giới (không áp dụng)."]
+    topics = f" (chủ đề: {', '.join(m.topics)})" if m.topics else ""
+    items = [
+        f"{_ELEMENT_NAMES.get(s.id, s.id)}: {_STATUS_NAMES.get(s.status, s.status)}"
+        for s in report.scorecard
+    ]
+    out = [f"  Lồng ghép giới (Điều 21 Luật BĐG): văn bản có liên quan đến giới{topics}"]
+    out.extend("    " + " · ".join(items[i : i + 3]) for i in range(0, len(items), 3))
+    return out
+
+
 def render_text(reports: Sequence[Report], *, quiet: bool = False, color: bool = False) -> str:
     """Render reports for reading in a terminal."""
     lines: list[str] = []
@@ -94,14 +127,21 @@ def render_text(reports: Sequence[Report], *, quiet: bool = False, color: bool =
                 lines.extend(wrap.wrap("Gợi ý: " + f.suggestion))
         if not report.findings:
             lines.append("    (không có phát hiện)")
+        lines.extend(_scorecard_lines(report))
+        for s in report.suppressed:
+            quoted = f' "{s.text}"' if s.text else ""
+            lines.append(f"  bỏ qua {s.rule_id}{quoted}: {s.reason}")
         lines.append("")
     n = sum(totals.values())
     read = len(reports) - files_with_errors
+    suppressed = sum(len(r.suppressed) for r in reports)
     summary = (
         f"{n} finding{'s' if n != 1 else ''} ({totals['error']} error, "
         f"{totals['warning']} warning, {totals['info']} info) in {read} file"
         f"{'s' if read != 1 else ''}"
     )
+    if suppressed:
+        summary += f"; {suppressed} suppressed"
     if files_with_errors:
         summary += (
             f"; {files_with_errors} file{'s' if files_with_errors > 1 else ''} could not be read"

@@ -123,6 +123,16 @@ def _title_stop(text: str) -> bool:
     )
 
 
+_TITLE_TYPE_RE = re.compile(
+    r"^(?P<type>"
+    + "|".join(
+        sorted((k[0] + k[1:].lower() for k in DOC_TYPES if k != "CÔNG VĂN"), key=len, reverse=True)
+    )
+    + r")\s+(?:về|v/v|số|ban hành|phê duyệt|thông qua|quy định|thực hiện|triển khai|tổ chức"
+    + r"|hỗ trợ|sửa đổi|bãi bỏ|công bố|giao|kiện toàn|thành lập|chấn chỉnh|tăng cường)\b"
+)
+
+
 def parse_header(paras: list[Paragraph]) -> HeaderInfo:
     """Read metadata from the first paragraphs and find where the body starts."""
     info = HeaderInfo()
@@ -140,7 +150,8 @@ def parse_header(paras: list[Paragraph]) -> HeaderInfo:
         if i > 0 and _is_section_start(text):
             break
     header_end = type_at if type_at is not None else 0
-    if type_at is None:
+    lead_title = type_at is None and bool(paras) and _TITLE_TYPE_RE.match(paras[0].text) is not None
+    if type_at is None and not lead_title:
         # No type line: the header runs to the first basis line, section or "Kính gửi".
         for i in range(min(limit, 15)):
             text = paras[i].text
@@ -193,10 +204,18 @@ def parse_header(paras: list[Paragraph]) -> HeaderInfo:
     title_parts: list[str] = []
     if type_at is None:
         vv = re.search(r"V/v\s*(.+)", zone)
+        lead = _TITLE_TYPE_RE.match(paras[pos].text) if pos < len(paras) else None
         if vv:
             title_parts.append(vv.group(1).strip())
             if info.doc_type is None:
                 info.doc_type = "cong_van"
+        elif lead is not None and lead_title:
+            # Copies from legal databases drop the header and open with "Chỉ thị về việc …":
+            # the type and the title in one line.
+            info.doc_type = info.doc_type or DOC_TYPES[lead.group("type").upper()]
+            title_parts.append(paras[pos].text)
+            info.kinds[pos] = "title"
+            pos += 1
     else:
         while pos < len(paras):
             text = paras[pos].text

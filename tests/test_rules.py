@@ -16,7 +16,7 @@ PACK = load_rules()
 RULE_FILES = sorted(
     p
     for p in builtin_rules_dir().rglob("*.yaml")
-    if p.parent.name != "vocab" and p.name not in ("pack.yaml", "topics.yaml")
+    if p.parent.name != "vocab" and p.name not in ("pack.yaml", "topics.yaml", "macros.yaml")
 )
 
 

@@ -18,7 +18,15 @@ from collections import Counter
 from gender_mainstream.checks.base import Hit
 from gender_mainstream.checks.loader import RulePack
 from gender_mainstream.checks.schema import RuleBase
-from gender_mainstream.model import DocIssue, Document, Finding, LegalBasis, Location, Severity
+from gender_mainstream.model import (
+    Category,
+    DocIssue,
+    Document,
+    Finding,
+    LegalBasis,
+    Location,
+    Severity,
+)
 from gender_mainstream.nlp import AnalyzedDoc, analyze
 
 __all__ = ["CheckResult", "legal_basis_on", "run_checks"]
@@ -80,6 +88,9 @@ def _applies(spec: RuleBase, document: Document) -> bool:
     day = document.metadata.date
     if spec.applies_from is not None and day is not None and day < spec.applies_from:
         return False
+    # A rule about texts of a past legal regime needs a date to know the text is from then.
+    if spec.applies_until is not None and (day is None or day > spec.applies_until):
+        return False
     # An unknown type (a pasted snippet) gets every rule.
     return (
         spec.document_scope
@@ -87,6 +98,29 @@ def _applies(spec: RuleBase, document: Document) -> bool:
         or doc_type is None
         or (doc_type in spec.doc_types)
     )
+
+
+_TREATS_SEXES_APART = frozenset({Category.DISCRIMINATION, Category.STEREOTYPE})
+
+
+def _relevant_by_findings(
+    hits: list[Hit], pack: RulePack, document: Document, adoc: AnalyzedDoc
+) -> None:
+    """Mark a text gender-relevant when it treats women and men differently.
+
+    A digital-transformation plan may not be about gender, but once it prefers men for its
+    community teams it must be read as gender-relevant (Luật BĐG Điều 21), so its
+    mainstreaming is graded, not skipped.
+    """
+    topics = adoc.cache.get("topics")
+    if topics is None or topics.gender_relevant:
+        return
+    for hit in hits:
+        spec = pack.by_id[hit.rule_id]
+        if spec.category in _TREATS_SEXES_APART and _applies(spec, document):
+            topics.gender_relevant = True
+            document.metadata.gender_relevant = True
+            return
 
 
 def run_checks(document: Document, pack: RulePack) -> CheckResult:
@@ -98,7 +132,11 @@ def run_checks(document: Document, pack: RulePack) -> CheckResult:
         document.metadata.gender_relevant = found.gender_relevant
         document.metadata.topics = found.topics
     hits: list[Hit] = []
+    relevance_checked = False
     for checker in compiled.checkers:
+        if hasattr(checker, "topics") and not relevance_checked:
+            relevance_checked = True
+            _relevant_by_findings(hits, pack, document, adoc)
         hits.extend(checker.check(adoc))
     hits = _limit_per_paragraph(hits, pack)
     day = document.metadata.date

@@ -7,13 +7,16 @@ flagged, and the six scorecard statuses.
 
 Matching is deliberately lenient on span edges — a reviewer's highlight and the tool's span
 rarely agree to the character — and strict on category: a predicted finding matches a gold
-one of the same category when their words overlap — one contains the other, or they share a
-run of at least three words covering half of the shorter one (after canonicalization).
+one of the same category when it overlaps it in the document or sits in the same sentence.
+Gold texts are found by position in the parsed document, so the same words elsewhere do not
+count.
 Document-level findings match by (category, element).
 """
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -25,10 +28,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from gender_mainstream.checks.loader import RulePack, load_rules
 from gender_mainstream.errors import RuleError
-from gender_mainstream.model import SCORE_ELEMENTS, Category, Finding, Report
+from gender_mainstream.model import SCORE_ELEMENTS, Category, Document, Finding, Report
 from gender_mainstream.model.finding import ScoreElement, ScoreStatus
 from gender_mainstream.normalize import canonicalize
-from gender_mainstream.pipeline import review_file
+from gender_mainstream.pipeline import parse_file, review_document
+from gender_mainstream.vi import lower
 
 __all__ = ["CategoryScore", "EvalResult", "GoldFile", "evaluate", "load_gold"]
 
@@ -164,33 +168,85 @@ def _element_of(pack: RulePack, f: Finding) -> str | None:
     return spec.element if spec is not None else None
 
 
-def _score_document(gold: GoldFile, report: Report, pack: RulePack, result: EvalResult) -> None:
+class _Places:
+    """Where gold texts and findings sit in one document, in source offsets.
+
+    A finding matches a gold span when their source spans overlap or fall in the same
+    sentence (a reviewer marks the clause; the tool may mark another part of it). A
+    must-not-flag span is hit only by an overlapping finding. Texts are found by position,
+    so "cán bộ nữ" in a lawful clause is not confused with the same words elsewhere.
+    """
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.lower = lower(document.text)
+        smap = document._source_map.omap
+        self.units: list[tuple[int, int]] = sorted(
+            smap.span(s.start, s.end) for p in document.paragraphs for s in p.sentences
+        )
+        self._span = smap.span
+
+    def find(self, text: str) -> list[tuple[int, int]]:
+        """Return the source spans of every occurrence of `text`."""
+        words = _key(text).split()
+        if not words:
+            return []
+        rx = re.compile(r"\s+".join(re.escape(w) for w in words))
+        return [self._span(m.start(), m.end()) for m in rx.finditer(self.lower)]
+
+    def unit(self, offset: int) -> int:
+        """Return the index of the sentence holding a source offset (-1 if none)."""
+        i = bisect_right(self.units, (offset, 1 << 62)) - 1
+        return i if i >= 0 and self.units[i][0] <= offset < self.units[i][1] else -1
+
+    def same_clause(self, f: Finding, spans: list[tuple[int, int]]) -> bool:
+        """Say whether the finding overlaps one of `spans` or shares its sentence."""
+        a, b = f.location.start, f.location.end
+        if a is None or b is None:
+            return False
+        u = self.unit(a)
+        return any((a < e and s < b) or (u >= 0 and self.unit(s) == u) for s, e in spans)
+
+    def overlaps(self, f: Finding, spans: list[tuple[int, int]]) -> bool:
+        """Say whether the finding's source span overlaps one of `spans`."""
+        a, b = f.location.start, f.location.end
+        return a is not None and b is not None and any(a < e and s < b for s, e in spans)
+
+
+def _score_document(
+    gold: GoldFile, document: Document, report: Report, pack: RulePack, result: EvalResult
+) -> None:
     name = gold.document
+    places = _Places(document)
     spans = [f for f in report.findings if f.text is not None]
     doc_level = [f for f in report.findings if f.text is None]
     gold_spans = [g for g in gold.findings if g.text is not None]
     gold_doc = [g for g in gold.findings if g.text is None]
+
+    def matches(f: Finding, g_text: str, where: list[tuple[int, int]]) -> bool:
+        if where:
+            return places.same_clause(f, where)
+        return _overlaps(_key(f.text or ""), _key(g_text))  # text not found: fall back
+
     for cat in Category:
         score = result.categories.setdefault(cat.value, CategoryScore())
         preds = [f for f in spans if f.category == cat]
         golds = [g for g in gold_spans if g.category == cat]
+        where = [places.find(g.text or "") for g in golds]
         used: set[int] = set()
         matched_golds: set[int] = set()
         for i, g in enumerate(golds):
-            gk = _key(g.text or "")
             for j, p in enumerate(preds):
-                if j in used:
-                    continue
-                if _overlaps(_key(p.text or ""), gk):
+                if j not in used and matches(p, g.text or "", where[i]):
                     used.add(j)
                     matched_golds.add(i)
                     break
-        # Several predictions inside one gold span (a long clause) count once, not as FPs.
+        # Several findings on one marked clause count once, not as false positives.
         extra = [
             j
             for j, p in enumerate(preds)
             if j not in used
-            and any(_overlaps(_key(p.text or ""), _key(golds[i].text or "")) for i in matched_golds)
+            and any(matches(p, golds[i].text or "", where[i]) for i in matched_golds)
         ]
         score.gold += len(golds)
         score.predicted += len(preds) - len(extra)
@@ -215,9 +271,14 @@ def _score_document(gold: GoldFile, report: Report, pack: RulePack, result: Eval
             f"{name}: {cat.value} missing {e}" for e in sorted(gold_elems - hit)
         )
     for span in gold.must_not_flag:
-        sk = _key(span.text)
+        where_not = places.find(span.text)
         for f in spans:
-            if _overlaps(_key(f.text or ""), sk):
+            hit_it = (
+                places.overlaps(f, where_not)
+                if where_not
+                else _overlaps(_key(f.text or ""), _key(span.text))
+            )
+            if hit_it:
                 result.must_not_flag_hits.append(f"{name}: {f.rule_id} {f.text!r} in {span.text!r}")
     statuses = {s.id: s.status for s in report.scorecard}
     for element in SCORE_ELEMENTS:
@@ -250,8 +311,9 @@ def evaluate(corpus: str | Path, *, rules: RulePack | None = None) -> EvalResult
     result = EvalResult()
     for gold_path in sorted(folder.glob("*.gold.yaml")):
         gold = load_gold(gold_path)
-        report = review_file(folder / gold.document, rules=pack)
-        _score_document(gold, report, pack, result)
+        document = parse_file(folder / gold.document)
+        report = review_document(document, rules=pack)
+        _score_document(gold, document, report, pack, result)
         result.documents += 1
     return result
 

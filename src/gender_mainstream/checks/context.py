@@ -5,7 +5,8 @@ a critique in the sentence ("nghiêm cấm …", "xóa bỏ tư tưởng …"), 
 word ("Việt Nam", "Hội Liên hiệp Phụ nữ"), a report section that describes problems ("tồn
 tại, hạn chế"). They are declared per rule (`exceptions`, `unless`, `unless_near`,
 `unless_section`, usually through shared vocabularies) and found here in one pass over the
-document for all rules at once.
+document for all rules at once. `requires` is the converse: a word the sentence must hold
+("học viên là nam" is a condition only in a sentence about conditions or selection).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Context:
         self._index = PhraseIndex()
         self._sections: dict[str, list[str]] = {}
         self.near_window: dict[str, int] = {}
+        self._requires: set[str] = set()
         for spec in specs:
             if not isinstance(spec, SpanRule):
                 continue
@@ -38,10 +40,13 @@ class Context:
                 ("X", spec.exceptions),
                 ("U", spec.unless),
                 ("N", spec.unless_near),
+                ("R", spec.requires),
             ):
                 for phrase in expand(phrases, vocab):
                     words = phrase_key(phrase)
                     self._index.add(tuple(w.lower() for w in words), Term(spec.id, role, words))
+            if spec.requires:
+                self._requires.add(spec.id)
             if spec.unless_section:
                 self._sections[spec.id] = [
                     lower(" ".join(phrase_key(p))) for p in expand(spec.unless_section, vocab)
@@ -61,6 +66,8 @@ class Context:
         """Return True if context cancels a match of `rule_id` on words [w0, w1)."""
         sentence = adoc.sentence_of[w0]
         roles = self._hits(adoc).get((sentence, rule_id))
+        if rule_id in self._requires and not (roles and roles.get("R")):
+            return True  # the sentence lacks the word that makes the match a provision
         if roles:
             if any(a < w1 and w0 < b for a, b in roles.get("X", ())):
                 return True  # overlaps an exception: "nam" in "Việt Nam", "NAM ĐỊNH"

@@ -20,7 +20,13 @@ import yaml
 from pydantic import ValidationError
 
 from gender_mainstream.checks.registry import RULE_TYPES
-from gender_mainstream.checks.schema import PackFile, RuleBase, TopicsFile, VocabFile
+from gender_mainstream.checks.schema import (
+    MacrosFile,
+    PackFile,
+    RuleBase,
+    TopicsFile,
+    VocabFile,
+)
 from gender_mainstream.errors import RuleError
 
 __all__ = ["CompiledPack", "RulePack", "builtin_rules_dir", "load_rules"]
@@ -153,6 +159,97 @@ def _parse_topics(path: Path) -> TopicsFile:
         raise _validation_error(path, text, exc, TopicsFile) from exc
 
 
+def _parse_macros(path: Path) -> MacrosFile:
+    data, text = _read(path)
+    try:
+        return MacrosFile.model_validate(data)
+    except ValidationError as exc:
+        raise _validation_error(path, text, exc, MacrosFile) from exc
+
+
+_MACRO_RE = re.compile(r"\{\{([A-Za-z0-9_]+)\}\}")
+
+
+def _resolve_macros(macros: dict[str, str], path: Path | None) -> dict[str, str]:
+    """Expand macros inside macros (each may use those defined before it)."""
+    done: dict[str, str] = {}
+    for name, body in macros.items():
+
+        def sub(m: re.Match[str], name: str = name) -> str:
+            ref = m.group(1)
+            if ref not in done:
+                raise RuleError(
+                    path,
+                    f"macro {name} uses {{{{{ref}}}}}, which is not defined before it",
+                    "define macros before the macros that use them",
+                    "GM-E212",
+                )
+            return done[ref]
+
+        done[name] = _MACRO_RE.sub(sub, body)
+    return done
+
+
+def _expand_rule(spec: RuleBase, macros: dict[str, str]) -> RuleBase:
+    """Return the rule with {{NAME}} macros replaced in its regexes and 're:' conditions."""
+    data = spec.model_dump(mode="python", by_alias=True)
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str) and "{{" in value:
+
+            def sub(m: re.Match[str]) -> str:
+                name = m.group(1)
+                if name not in macros:
+                    guess = difflib.get_close_matches(name, list(macros), n=1)
+                    hint = f" (did you mean {{{{{guess[0]}}}}}?)" if guess else ""
+                    raise RuleError(
+                        None,
+                        f"rule {spec.id}: unknown macro {{{{{name}}}}}{hint}",
+                        "define it in macros.yaml of the rule folder",
+                        "GM-E212",
+                    )
+                return "(?:" + macros[name] + ")"
+
+            return _MACRO_RE.sub(sub, value)
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        return value
+
+    expanded = walk(data)
+    if expanded == data:
+        return spec
+    try:
+        return type(spec).model_validate(expanded)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise RuleError(
+            None,
+            f"rule {spec.id}: after macro expansion, {err['msg']}",
+            "check the macros it uses",
+            "GM-E212",
+        ) from exc
+
+
+def _expand_text(text: str, macros: dict[str, str], where: str) -> str:
+    """Expand macros in a vocabulary item ('re:' items of conditions)."""
+    if "{{" not in text:
+        return text
+
+    def sub(m: re.Match[str]) -> str:
+        if m.group(1) not in macros:
+            raise RuleError(
+                None,
+                f"{where}: unknown macro {{{{{m.group(1)}}}}}",
+                "define it in macros.yaml of the rule folder",
+                "GM-E212",
+            )
+        return "(?:" + macros[m.group(1)] + ")"
+
+    return _MACRO_RE.sub(sub, text)
+
+
 def _parse_packfile(path: Path) -> PackFile:
     data, text = _read(path)
     try:
@@ -241,8 +338,10 @@ def _load_dir(
     vocab: dict[str, list[str]],
     disabled: set[str],
     topics: list[TopicsFile],
+    *,
+    macros: dict[str, str],
 ) -> tuple[str, str]:
-    """Load one layer into `rules`/`vocab`; return (pack name, version)."""
+    """Load one layer into `rules`/`vocab`/`macros`; return (pack name, version)."""
     if not folder.is_dir():
         raise RuleError(
             folder, "rule folder not found", "give an existing folder to --rules", "GM-E207"
@@ -259,10 +358,15 @@ def _load_dir(
     topics_path = folder / "topics.yaml"
     if topics_path.is_file():
         topics.append(_parse_topics(topics_path))
+    macros_path = folder / "macros.yaml"
+    if macros_path.is_file():
+        layer = _parse_macros(macros_path).macros
+        # A layer may redefine a macro; its other macros may use the earlier layers' ones.
+        macros.update(_resolve_macros({**macros, **layer}, macros_path))
     seen: dict[str, Path] = {}
     for path in sorted(folder.rglob("*.yaml")):
         rel = path.relative_to(folder)
-        if path in (pack_path, topics_path) or (rel.parts and rel.parts[0] == "vocab"):
+        if path in (pack_path, topics_path, macros_path) or (rel.parts and rel.parts[0] == "vocab"):
             continue
         spec = _parse_rule(path)
         if spec.id in seen:
@@ -341,12 +445,21 @@ def load_rules(dirs: Sequence[str | Path] = (), *, builtin: bool = True) -> Rule
     disabled: set[str] = set()
     versions: list[str] = []
     topics: list[TopicsFile] = []
+    macros: dict[str, str] = {}
     for folder in folders:
-        name, version = _load_dir(folder, rules, vocab, disabled, topics)
+        name, version = _load_dir(folder, rules, vocab, disabled, topics, macros=macros)
         versions.append(version if not versions else f"{name}-{version}")
     _check_vocab_refs(rules, vocab, topics[-1] if topics else None)
+    vocab = {
+        name: [_expand_text(p, macros, f"vocabulary {name}") for p in phrases]
+        for name, phrases in vocab.items()
+    }
     active = sorted(
-        (r for r in rules.values() if r.id not in disabled and r.status != "removed"),
+        (
+            _expand_rule(r, macros)
+            for r in rules.values()
+            if r.id not in disabled and r.status != "removed"
+        ),
         key=lambda r: r.id,
     )
     digest = hashlib.sha256("\n".join(stamp).encode()).hexdigest()[:8] if len(folders) > 1 else ""

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
@@ -50,7 +51,30 @@ _AGE_RES: list[tuple[re.Pattern[str], str]] = [
     ),
     (re.compile(r"(?:đủ\s*)" + _NUM + r"\s*tuổi"), "exact"),
 ]
-_FOR_SEX_RE = re.compile(r"^\s*,?\s*(?:đối\s*với|với|cho|là)\s*" + _SEX)
+# In a sentence about ages ("Độ tuổi: dưới 45 (nam) hoặc dưới 40 (nữ)") the word "tuổi" is
+# often said once; these forms then count too. Not followed by a unit of something else.
+_NOT_AGE = r"(?!\s*(?:%|tháng|năm|người|ngày|giờ|triệu|nghìn|đồng|m\b|cm|kg|\d))"
+_BARE_AGE_RES: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(
+            r"(?:từ\s*)?(?:đủ\s*)?(\d{2})\s*(?:đến|tới|-|–)\s*(?:dưới\s*|hết\s*|đủ\s*)?(\d{2})"
+            + _NOT_AGE
+        ),
+        "range",
+    ),
+    (
+        re.compile(r"(?:dưới|không\s*quá|chưa\s*quá|tối\s*đa|chưa\s*đủ)\s*(\d{2})" + _NOT_AGE),
+        "max",
+    ),
+    (re.compile(r"(?:từ|trên|đủ)\s*(\d{2})\s*trở\s*lên"), "min"),
+    (
+        re.compile(r"(?<![\d.,/])(\d{2})(?=\s*(?:\(\s*|,?\s*(?:đối\s*với|với|cho)\s*)(?:nam|nữ))"),
+        "exact",
+    ),
+]
+_FOR_SEX_RE = re.compile(
+    r"^\s*(?:,?\s*(?:đối\s*với|với|cho|là)\s*|\(\s*(?:đối\s*với\s*)?)" + _SEX + r"\s*\)?"
+)
 _PERCENT_RE = re.compile(r"(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|phần\s*trăm)")
 _YEAR_RE = re.compile(r"(?:năm|đến|vào|giai\s*đoạn\s*\d{4}\s*[-–]\s*)\s*(20\d\d)")
 
@@ -74,7 +98,8 @@ def sex_ages(text: str) -> list[AgeBound]:
     """Return age bands tied to a sex in a lower-cased sentence."""
     ages: list[tuple[int, int, int | None, int | None]] = []
     taken: list[tuple[int, int]] = []
-    for rx, kind in _AGE_RES:
+    patterns = _AGE_RES + (_BARE_AGE_RES if "tuổi" in text else [])
+    for rx, kind in patterns:
         for m in rx.finditer(text):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
@@ -138,7 +163,7 @@ class NumericChecker:
                 if spec.requires and not any(lower(canonicalize(r)) in text for r in spec.requires):
                     continue
                 span = (
-                    self._difference(spec, text)
+                    self._difference(spec, text, adoc.document.metadata.date)
                     if spec.kind == "sex_difference"
                     else self._target(spec, text, adoc)
                 )
@@ -152,7 +177,9 @@ class NumericChecker:
                 yield Hit(rule_id, start, end, paragraph=s.paragraph, values=span[2])
 
     @staticmethod
-    def _difference(spec: NumericRule, text: str) -> tuple[int, int, dict[str, str]] | None:
+    def _difference(
+        spec: NumericRule, text: str, day: dt.date | None
+    ) -> tuple[int, int, dict[str, str]] | None:
         bounds = sex_ages(text)
         men = [b for b in bounds if b.sex == "m"]
         women = [b for b in bounds if b.sex == "f"]
@@ -162,9 +189,21 @@ class NumericChecker:
         if (m.low, m.high) == (f.low, f.high):
             return None
         pair = (m.high if m.high is not None else m.low, f.high if f.high is not None else f.low)
+        gap = pair[0] - pair[1] if pair[0] is not None and pair[1] is not None else None
         listed = any(tuple(p) == pair for p in spec.pairs)
-        if (spec.mode == "mirrors") != listed:
+        if spec.mode == "gap":
+            if gap != spec.gap or listed:
+                return None
+        elif (spec.mode == "mirrors") != listed:
             return None
+        elif (
+            spec.lawful_gap is not None
+            and gap == spec.lawful_gap
+            and day is not None
+            and spec.lawful_until is not None
+            and day <= spec.lawful_until
+        ):
+            return None  # a 2011 text following the 60/55 retirement ages of its time
         start, end = min(m.start, f.start), max(m.end, f.end)
         return start, end, {"men": _band(m), "women": _band(f)}
 

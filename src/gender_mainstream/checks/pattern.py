@@ -135,7 +135,8 @@ class PatternChecker:
             text = lower(adoc.document.text[s.start : s.end])
             try:
                 for m in rx.finditer(text, timeout=REGEX_TIMEOUT_S):
-                    group = spec.span if spec.span and m.group(spec.span) is not None else 0
+                    named = spec.span is not None and spec.span in rx.groupindex
+                    group = spec.span if named and m.group(spec.span) is not None else 0
                     a, b = m.span(group)
                     sex = m.span("sex") if "sex" in rx.groupindex and m.group("sex") else None
                     yield (

@@ -22,6 +22,7 @@ __all__ = [
     "ConditionalRule",
     "Examples",
     "LexiconRule",
+    "MacrosFile",
     "NumericRule",
     "PatternRule",
     "RequireRule",
@@ -126,6 +127,11 @@ class RuleBase(_Strict):
     applies_from: dt.date | None = Field(
         default=None, description="skip documents dated before this day (a later reform)"
     )
+    applies_until: dt.date | None = Field(
+        default=None,
+        description="only documents dated up to this day (a rule about an old legal regime); "
+        "undated documents are skipped",
+    )
     doc_types: list[DocType] | None = Field(
         default=None, description="only these document types (ke_hoach, nghi_quyet, …)"
     )
@@ -189,6 +195,11 @@ class SpanRule(RuleBase):
     )
     unless_section: list[str] = Field(
         default_factory=list, description="section title phrases where the rule is silent"
+    )
+    requires: list[str] = Field(
+        default_factory=list,
+        description="the sentence must also contain one of these (a condition word, a list "
+        "label) for a match to count",
     )
     max_per_paragraph: int | None = Field(
         default=None,
@@ -286,9 +297,17 @@ class NumericRule(SpanRule):
 
     type: Literal["numeric"]
     kind: Literal["sex_difference", "target"] = Field(description="see above")
-    mode: Literal["differs", "mirrors"] = Field(
-        default="differs", description="sex_difference: flag any difference, or listed pairs"
+    mode: Literal["differs", "mirrors", "gap"] = Field(
+        default="differs",
+        description="sex_difference: flag any difference, listed pairs, or a gap of `gap` years",
     )
+    gap: int | None = Field(default=None, description="mode gap: men's bound minus women's")
+    lawful_gap: int | None = Field(
+        default=None,
+        description="mode differs: a gap of this many years is not flagged in documents dated "
+        "up to `lawful_until` (it followed the retirement ages of the time)",
+    )
+    lawful_until: dt.date | None = Field(default=None, description="see lawful_gap")
     unit: Literal["age", "percent"] = Field(default="age", description="what is compared")
     pairs: list[tuple[int, int]] = Field(
         default_factory=list, description="(men, women) bounds: ignored or flagged, per mode"
@@ -299,10 +318,6 @@ class NumericRule(SpanRule):
     indicator: str | None = Field(default=None, description="kind target: regex of the indicator")
     value_regex: str | None = Field(
         default=None, description="kind target: regex with one group for the value (default: a %)"
-    )
-    requires: list[str] = Field(
-        default_factory=list,
-        description="the sentence must contain one of these (e.g. phấn đấu, chỉ tiêu)",
     )
     direction: Literal["at_least", "at_most"] = Field(
         default="at_least",
@@ -393,6 +408,25 @@ class ConditionalRule(RuleBase):
     def document_scope(self) -> bool:
         """Conditional rules flag whole documents."""
         return True
+
+
+class MacrosFile(_Strict):
+    """`macros.yaml`: named regex pieces that pattern rules write as {{NAME}}.
+
+    One definition of "a person" or "a sex word" serves every rule, so widening it ("người
+    học", "đoàn viên") widens them all. A macro may use macros defined before it.
+    """
+
+    schema_version: Literal[1]
+    macros: dict[str, str] = Field(min_length=1)
+
+    @field_validator("macros")
+    @classmethod
+    def _names(cls, macros: dict[str, str]) -> dict[str, str]:
+        for name in macros:
+            if not re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
+                raise ValueError(f"macro names are UPPER_CASE: {name!r}")
+        return macros
 
 
 class VocabFile(_Strict):

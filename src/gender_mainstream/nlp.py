@@ -19,6 +19,7 @@ spaCy is imported lazily: `gender-mainstream --help` must not pay its 0.9 s impo
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,17 @@ if TYPE_CHECKING:
 __all__ = ["WORD_RE", "AnalyzedDoc", "SentenceRef", "analyze", "get_nlp", "words_of"]
 
 WORD_RE = re.compile(r"[^\W_]+")
+_ITEM_RE = re.compile(
+    r"^\s*(?:(?P<bullet>[-+•*–])|(?P<letter>[a-zđ]\s*\))|(?P<number>\d{1,2}\s*[.)]|\(\d{1,2}\)))\s"
+)
+
+
+def _item_kind(text: str) -> str | None:
+    """Return "bullet", "letter" or "number" for a list item's marker, else None."""
+    m = _ITEM_RE.match(text)
+    return m.lastgroup if m else None
+
+
 _ROMAN_RE = re.compile(r"^[IVXLC]+$")
 
 
@@ -79,7 +91,9 @@ class AnalyzedDoc:
     ends: list[int]
     sentence_of: list[int]  # sentence index of each word
     section_titles: dict[str, str] = field(default_factory=dict)  # path -> lower-cased title chain
-    # Words inside organisation names ("Hội Liên hiệp Phụ nữ"), marked by the topic detector.
+    # Word spans [w0, w1) of organisation names ("Hội Liên hiệp Phụ nữ"), found by the topic
+    # detector, and the set of their words.
+    name_spans: list[tuple[int, int]] = field(default_factory=list)
     name_words: frozenset[int] = frozenset()
     _docs: dict[int, Doc] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict)  # per-document results shared by checkers
@@ -111,6 +125,70 @@ class AnalyzedDoc:
             self._docs[sentence] = doc
         return doc
 
+    def inside_name(self, w0: int, w1: int) -> bool:
+        """Say whether words [w0, w1) are part of a name but not the whole name.
+
+        "phụ nữ" in "Hội Liên hiệp Phụ nữ" is part of a name and says nothing about women;
+        the whole name "Hội Liên hiệp Phụ nữ" is an organisation that can be given a task.
+        """
+        if w0 not in self.name_words:
+            return False
+        i = bisect_right(self.name_spans, (w0, 1 << 62)) - 1
+        while i >= 0:
+            a, b = self.name_spans[i]
+            if a <= w0 and w1 <= b and (a, b) != (w0, w1):
+                return True
+            if b <= w0 and a < w0 - 12:
+                break
+            i -= 1
+        return False
+
+    def sentences_of(self, paragraph: int) -> range:
+        """Return the indices of the sentences of one paragraph."""
+        index: dict[int, range] | None = self.cache.get("sentences-of")
+        if index is None:
+            index = {}
+            for i, s in enumerate(self.sentences):
+                r = index.get(s.paragraph)
+                index[s.paragraph] = range(r.start if r else i, i + 1)
+            self.cache["sentences-of"] = index
+        return index.get(paragraph, range(0))
+
+    def lead_in(self, paragraph: int) -> list[int]:
+        """Return the paragraphs that introduce a list item or a table row.
+
+        "Không xem xét bổ nhiệm các trường hợp sau:" governs its items "a) …", "b) …"; a
+        table's header row governs its cells ("| Yêu cầu đối với thành viên |"). Rules read
+        these for their context, so a condition or a prohibition stated once in the lead-in
+        applies to every item.
+        """
+        cache: dict[int, list[int]] = self.cache.setdefault("lead-in", {})
+        found = cache.get(paragraph)
+        if found is not None:
+            return found
+        paras = self.document.paragraphs
+        found = []
+        text = paras[paragraph].text
+        if text.startswith("|"):  # a table row: the header row, and what stands before it
+            q = paragraph
+            while q > 0 and paras[q - 1].text.startswith("|"):
+                q -= 1
+            if q != paragraph:
+                found.append(q)
+            if q > 0 and paras[q - 1].text.rstrip().endswith(":"):
+                found.append(q - 1)
+        elif (kind := _item_kind(text)) is not None:
+            # Walk back over the items of the same list ("a)", "b)"; or "-", "+") to the
+            # paragraph that opens it; it is a lead-in only if it ends with a colon.
+            for q in range(paragraph - 1, max(-1, paragraph - 20), -1):
+                if _item_kind(paras[q].text) == kind:
+                    continue
+                if paras[q].text.rstrip().endswith(":"):
+                    found.append(q)
+                break
+        cache[paragraph] = found
+        return found
+
     def case_ok(self, w: int, pattern_word: str) -> bool:
         """Return True if word `w` may match `pattern_word` under smart case.
 
@@ -135,7 +213,7 @@ class AnalyzedDoc:
             return True
         gap_start = self.ends[w - 1] if w > sentence.w0 else sentence.start
         gap = self.document.text[gap_start : self.starts[w]]
-        return any(ch in gap for ch in ":“\"(‘'•+") or gap.strip() in ("-", "–")
+        return any(ch in gap for ch in ":“\"(‘'•+|;") or gap.strip() in ("-", "–")
 
 
 def analyze(document: Document, *, with_fold: bool) -> AnalyzedDoc:

@@ -93,9 +93,8 @@ def _group_sentences(adoc: AnalyzedDoc, group: _Group) -> set[int]:
         index = PhraseIndex()
         for words in group.phrases:
             index.add(words, Term("", "C", words))
-        named = adoc.name_words
         for _, w0, w1 in index.find(adoc.norms, adoc.sentence_of):
-            if w0 in named and w1 - 1 in named:
+            if adoc.inside_name(w0, w1):
                 continue  # "phụ nữ" in "Hội Liên hiệp Phụ nữ"
             hits.add(adoc.sentence_of[w0])
     if group.regexes:

@@ -65,9 +65,22 @@ class Context:
     def cancels(self, adoc: AnalyzedDoc, rule_id: str, w0: int, w1: int) -> bool:
         """Return True if context cancels a match of `rule_id` on words [w0, w1)."""
         sentence = adoc.sentence_of[w0]
-        roles = self._hits(adoc).get((sentence, rule_id))
-        if rule_id in self._requires and not (roles and roles.get("R")):
-            return True  # the sentence lacks the word that makes the match a provision
+        hits = self._hits(adoc)
+        roles = hits.get((sentence, rule_id))
+        # A list item or table row also carries the words of its lead-in ("Nghiêm cấm các
+        # hành vi sau:", "| Yêu cầu đối với thành viên |").
+        lead = [
+            r
+            for q in adoc.lead_in(adoc.sentences[sentence].paragraph)
+            for s in adoc.sentences_of(q)
+            if (r := hits.get((s, rule_id)))
+        ]
+        if rule_id in self._requires and not (
+            (roles and roles.get("R")) or any(r.get("R") for r in lead)
+        ):
+            return True  # neither the sentence nor its lead-in makes the match a provision
+        if any(r.get("U") for r in lead):
+            return True
         if roles:
             if any(a < w1 and w0 < b for a, b in roles.get("X", ())):
                 return True  # overlaps an exception: "nam" in "Việt Nam", "NAM ĐỊNH"

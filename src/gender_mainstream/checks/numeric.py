@@ -14,6 +14,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 from gender_mainstream.checks.base import Hit
 from gender_mainstream.checks.context import Context
@@ -150,6 +151,7 @@ class NumericChecker:
 
     def check(self, adoc: AnalyzedDoc) -> Iterator[Hit]:
         """Yield hits sentence by sentence, for sentences holding the rules' anchors."""
+        day = adoc.document.metadata.date
         for rule_id, spec in self.rules.items():
             anchors = {lower(canonicalize(a)) for a in spec.anchors} or (
                 {"nam", "nữ"} if spec.kind == "sex_difference" else set()
@@ -157,30 +159,57 @@ class NumericChecker:
             candidates = sorted(
                 {adoc.sentence_of[w] for w, n in enumerate(adoc.norms) if n in anchors}
             )
+            # Sentences stating an age for one sex only: "- Lao động nam: từ 18 đến 40 tuổi;"
+            # and the next item "- Lao động nữ: từ 18 đến 35 tuổi." are compared together.
+            lone: list[tuple[int, AgeBound]] = []
             for sentence in candidates:
                 s = adoc.sentences[sentence]
                 text = lower(adoc.document.text[s.start : s.end])
                 if spec.requires and not any(lower(canonicalize(r)) in text for r in spec.requires):
                     continue
-                span = (
-                    self._difference(spec, text, adoc.document.metadata.date)
-                    if spec.kind == "sex_difference"
-                    else self._target(spec, text, adoc)
-                )
-                if span is None:
+                if spec.kind == "sex_difference":
+                    bounds = sex_ages(text)
+                    sexes = {b.sex for b in bounds}
+                    if len(sexes) == 1:
+                        lone.append((sentence, bounds[0]))
+                        continue
+                    span = self._difference(spec, bounds, day)
+                else:
+                    span = self._target(spec, text, adoc)
+                if span is not None:
+                    hit = self._hit(adoc, rule_id, sentence, span)
+                    if hit is not None:
+                        yield hit
+            for (s1, b1), (s2, b2) in pairwise(lone):
+                if b1.sex == b2.sex or s2 - s1 > 2:
                     continue
-                start, end = s.start + span[0], s.start + span[1]
-                w0 = bisect_left(adoc.ends, start + 1)
-                w1 = bisect_right(adoc.starts, end - 1)
-                if w0 < w1 and self.context.cancels(adoc, rule_id, w0, w1):
+                p1, p2 = adoc.sentences[s1].paragraph, adoc.sentences[s2].paragraph
+                if adoc.document.paragraphs[p1].section != adoc.document.paragraphs[p2].section:
                     continue
-                yield Hit(rule_id, start, end, paragraph=s.paragraph, values=span[2])
+                pair = self._difference(spec, [b1, b2], day)
+                if pair is None:
+                    continue
+                # Report on the women's line, where the different limit is usually set.
+                sentence, bound = (s2, b2) if b2.sex == "f" else (s1, b1)
+                hit = self._hit(adoc, rule_id, sentence, (bound.start, bound.end, pair[2]))
+                if hit is not None:
+                    yield hit
+
+    def _hit(
+        self, adoc: AnalyzedDoc, rule_id: str, sentence: int, span: tuple[int, int, dict[str, str]]
+    ) -> Hit | None:
+        s = adoc.sentences[sentence]
+        start, end = s.start + span[0], s.start + span[1]
+        w0 = bisect_left(adoc.ends, start + 1)
+        w1 = bisect_right(adoc.starts, end - 1)
+        if w0 < w1 and self.context.cancels(adoc, rule_id, w0, w1):
+            return None
+        return Hit(rule_id, start, end, paragraph=s.paragraph, values=span[2])
 
     @staticmethod
     def _difference(
-        spec: NumericRule, text: str, day: dt.date | None
+        spec: NumericRule, bounds: list[AgeBound], day: dt.date | None
     ) -> tuple[int, int, dict[str, str]] | None:
-        bounds = sex_ages(text)
         men = [b for b in bounds if b.sex == "m"]
         women = [b for b in bounds if b.sex == "f"]
         if not men or not women:

@@ -64,9 +64,12 @@ class TopicDetector:
             return cached
         paragraphs = adoc.document.paragraphs
         named: set[int] = set()
+        spans = []
         for _, w0, w1 in self._names.find(adoc.norms, adoc.sentence_of):
             named.update(range(w0, w1))
+            spans.append((w0, w1))
         adoc.name_words = frozenset(named)
+        adoc.name_spans = sorted(spans)
         # A topic counts the sentences that name it; one named in the title is present
         # outright. In the body, a long text must name it more often: "học sinh" twice in a
         # 300-sentence decision on office equipment is not a document about schools.
@@ -76,7 +79,7 @@ class TopicDetector:
         for s in adoc.sentences:
             body_sentences += paragraphs[s.paragraph].kind in _CONTENT_KINDS
         for term, w0, w1 in self._index.find(adoc.norms, adoc.sentence_of):
-            if w0 in named and w1 - 1 in named:
+            if adoc.inside_name(w0, w1):
                 continue
             sentence = adoc.sentence_of[w0]
             kind = paragraphs[adoc.sentences[sentence].paragraph].kind

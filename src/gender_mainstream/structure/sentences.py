@@ -77,6 +77,15 @@ def _marker_end(text: str) -> int:
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Return [start, end) offsets of the sentences of `text`, whitespace trimmed."""
+    if text.lstrip().startswith("|"):
+        # A row of a text table: its cells are read together (and with the header row),
+        # so "Tốt nghiệp trung cấp; chưa lập gia đình" stays one unit inside its cell.
+        a, b = 0, len(text)
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        return [(a, b)] if a < b else []
     spans: list[tuple[int, int]] = []
     start = 0
     floor = _marker_end(text)

@@ -103,6 +103,41 @@ class AnalyzedDoc:
         path = self.document.paragraphs[paragraph].section
         return self.section_titles.get(path, "") if path else ""
 
+    def positions(self, word: str) -> list[int]:
+        """Return the indices of the words equal to `word` (lower-case), in order."""
+        index: dict[str, list[int]] | None = self.cache.get("word-positions")
+        if index is None:
+            index = {}
+            for w, norm in enumerate(self.norms):
+                index.setdefault(norm, []).append(w)
+            self.cache["word-positions"] = index
+        return index.get(word, [])
+
+    def sentences_with(self, words: frozenset[str] | set[str]) -> list[int]:
+        """Return the sentences holding one of these (lower-case) words, in order."""
+        index: dict[str, list[int]] | None = self.cache.get("word-sentences")
+        if index is None:
+            index = {}
+            for w, norm in enumerate(self.norms):
+                found = index.setdefault(norm, [])
+                s = self.sentence_of[w]
+                if not found or found[-1] != s:
+                    found.append(s)
+            self.cache["word-sentences"] = index
+        out: set[int] = set()
+        for word in words:
+            out.update(index.get(word, ()))
+        return sorted(out)
+
+    def lower_sentence(self, sentence: int) -> str:
+        """Return the lower-cased text of one sentence (computed once)."""
+        cache: dict[int, str] = self.cache.setdefault("lower-sentences", {})
+        text = cache.get(sentence)
+        if text is None:
+            s = self.sentences[sentence]
+            text = cache[sentence] = lower(self.document.text[s.start : s.end])
+        return text
+
     def sentence_words(self, sentence: int) -> list[str]:
         """Return the lower-cased words of one sentence."""
         s = self.sentences[sentence]

@@ -83,26 +83,45 @@ class CompiledCondition:
         return True
 
 
+# Every phrase of every condition group, in one index: a document is scanned once for all of
+# them, not once per group. Groups register when compiled; the key names the group.
+_ALL_PHRASES = PhraseIndex()
+_REGISTERED: set[str] = set()
+
+
+def _register(group: _Group) -> None:
+    if group.key in _REGISTERED:
+        return
+    _REGISTERED.add(group.key)
+    for words in group.phrases:
+        _ALL_PHRASES.add(words, Term(group.key, "C", words))
+
+
+def _phrase_hits(adoc: AnalyzedDoc) -> dict[str, set[int]]:
+    """Return, per group key, the sentences holding one of its phrases (one pass)."""
+    cached: tuple[int, dict[str, set[int]]] | None = adoc.cache.get("condition-phrases")
+    if cached is not None and cached[0] == len(_REGISTERED):
+        return cached[1]
+    hits: dict[str, set[int]] = {}
+    for term, w0, w1 in _ALL_PHRASES.find(adoc.norms, adoc.sentence_of):
+        if adoc.inside_name(w0, w1):
+            continue  # "phụ nữ" in "Hội Liên hiệp Phụ nữ"
+        hits.setdefault(term.rule_id, set()).add(adoc.sentence_of[w0])
+    adoc.cache["condition-phrases"] = (len(_REGISTERED), hits)
+    return hits
+
+
 def _group_sentences(adoc: AnalyzedDoc, group: _Group) -> set[int]:
     cache = adoc.cache.setdefault("condition-groups", {})
     hits: set[int] | None = cache.get(group.key)
     if hits is not None:
         return hits
-    hits = set()
-    if group.phrases:
-        index = PhraseIndex()
-        for words in group.phrases:
-            index.add(words, Term("", "C", words))
-        for _, w0, w1 in index.find(adoc.norms, adoc.sentence_of):
-            if adoc.inside_name(w0, w1):
-                continue  # "phụ nữ" in "Hội Liên hiệp Phụ nữ"
-            hits.add(adoc.sentence_of[w0])
+    hits = set(_phrase_hits(adoc).get(group.key, ())) if group.phrases else set()
     if group.regexes:
-        text = adoc.document.text
-        for i, s in enumerate(adoc.sentences):
+        for i in range(len(adoc.sentences)):
             if i in hits:
                 continue
-            chunk = lower(text[s.start : s.end])
+            chunk = adoc.lower_sentence(i)
             if any(rx.search(chunk) for rx in group.regexes):
                 hits.add(i)
     cache[group.key] = hits
@@ -123,7 +142,9 @@ def compile_condition(condition: Condition, vocab: dict[str, list[str]]) -> Comp
                 if words:
                     phrases.append(words)
         key = repr((sorted(phrases), sorted(r.pattern for r in regexes)))
-        groups.append(_Group(key, tuple(phrases), tuple(regexes)))
+        group = _Group(key, tuple(phrases), tuple(regexes))
+        _register(group)
+        groups.append(group)
     sections = (
         tuple(lower(canonicalize(s)) for s in expand(condition.sections, vocab))
         if condition.sections

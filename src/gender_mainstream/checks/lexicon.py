@@ -92,18 +92,24 @@ class LexiconChecker:
         norms = adoc.norms
         sentence_of = adoc.sentence_of
         for term, joined, words, cutoff in self._fuzzy:
-            n = len(term.words)
-            for n_words in (n,):  # same word count: "bình đằng giới", not a truncated name
-                for i in range(len(norms) - n_words + 1):
-                    if norms[i] not in words and norms[i + n_words - 1] not in words:
-                        continue  # a window must share its first or last word with the term
-                    if sentence_of[i] != sentence_of[i + n_words - 1]:
-                        continue
-                    window = " ".join(norms[i : i + n_words])
-                    if joined in window:
-                        continue  # the exact term (maybe with a neighbour word): not a typo
-                    if fuzz.ratio(window, joined, score_cutoff=cutoff):
-                        yield term, i, i + n_words
+            # Same word count ("bình đằng giới", not a truncated name); a window must share
+            # its first or its last word with the term.
+            n_words = len(term.words)
+            starts: set[int] = set()
+            for word in words:
+                for pos in adoc.positions(word):
+                    starts.add(pos)
+                    starts.add(pos - n_words + 1)
+            for i in sorted(starts):
+                if not 0 <= i <= len(norms) - n_words:
+                    continue
+                if sentence_of[i] != sentence_of[i + n_words - 1]:
+                    continue
+                window = " ".join(norms[i : i + n_words])
+                if joined in window:
+                    continue  # the exact term (maybe with a neighbour word): not a typo
+                if fuzz.ratio(window, joined, score_cutoff=cutoff):
+                    yield term, i, i + n_words
 
 
 def _case_ok(spec: LexiconRule, adoc: AnalyzedDoc, w0: int, term: Term) -> bool:

@@ -390,6 +390,8 @@ def _vocab_refs(spec: RuleBase) -> list[tuple[str, str]]:
     refs: list[tuple[str, str]] = []
     for key in ("exceptions", "unless", "unless_near", "unless_section", "locate_in"):
         refs.extend((key, item) for item in getattr(spec, key, []) or [])
+    for pattern in getattr(spec, "patterns", []) or []:
+        refs.extend(("also", item) for item in getattr(pattern, "also", []) or [])
     for key in ("met", "partial", "then"):
         for cond in getattr(spec, key, []) or []:
             refs.extend((key, item) for group in cond.sentence for item in group)

@@ -140,9 +140,11 @@ class NumericChecker:
         self.context = context
         self._indicator: dict[str, re.Pattern[str]] = {}
         self._value: dict[str, re.Pattern[str]] = {}
+        self._requires: dict[str, list[str]] = {}
         for spec in specs:
             assert isinstance(spec, NumericRule)
             self.rules[spec.id] = spec
+            self._requires[spec.id] = [lower(canonicalize(r)) for r in spec.requires]
             if spec.kind == "target" and spec.indicator:
                 self._indicator[spec.id] = re.compile(canonicalize(spec.indicator))
                 self._value[spec.id] = (
@@ -156,16 +158,14 @@ class NumericChecker:
             anchors = {lower(canonicalize(a)) for a in spec.anchors} or (
                 {"nam", "nữ"} if spec.kind == "sex_difference" else set()
             )
-            candidates = sorted(
-                {adoc.sentence_of[w] for w, n in enumerate(adoc.norms) if n in anchors}
-            )
+            candidates = adoc.sentences_with(anchors)
+            requires = self._requires[rule_id]
             # Sentences stating an age for one sex only: "- Lao động nam: từ 18 đến 40 tuổi;"
             # and the next item "- Lao động nữ: từ 18 đến 35 tuổi." are compared together.
             lone: list[tuple[int, AgeBound]] = []
             for sentence in candidates:
-                s = adoc.sentences[sentence]
-                text = lower(adoc.document.text[s.start : s.end])
-                if spec.requires and not any(lower(canonicalize(r)) in text for r in spec.requires):
+                text = adoc.lower_sentence(sentence)
+                if requires and not any(r in text for r in requires):
                     continue
                 if spec.kind == "sex_difference":
                     bounds = sex_ages(text)

@@ -18,6 +18,7 @@ import regex as re2
 
 from gender_mainstream.checks.base import Hit
 from gender_mainstream.checks.context import Context
+from gender_mainstream.checks.phrases import expand
 from gender_mainstream.checks.schema import PatternRule, RegexPattern, RuleBase, TokenPattern
 from gender_mainstream.model import DocIssue
 from gender_mainstream.nlp import AnalyzedDoc, get_nlp, words_of
@@ -71,6 +72,7 @@ class PatternChecker:
         self._anchors: dict[str, list[tuple[str, int]]] = defaultdict(list)
         self._regex: dict[tuple[str, int], Any] = {}
         self._tokens: dict[tuple[str, int], list[dict[str, Any]]] = {}
+        self._also: dict[tuple[str, int], frozenset[str]] = {}
         self._matcher: Any = None
         for spec in specs:
             assert isinstance(spec, PatternRule)
@@ -82,6 +84,12 @@ class PatternChecker:
                     anchors = [
                         lower(w) for a in pattern.anchors for w in words_of(canonicalize(a))[:1]
                     ]
+                    if pattern.also:
+                        self._also[(spec.id, i)] = frozenset(
+                            lower(w)
+                            for a in expand(pattern.also, vocab)
+                            for w in words_of(canonicalize(a))
+                        )
                 else:
                     assert isinstance(pattern, TokenPattern)
                     self._tokens[(spec.id, i)] = _canon_token_pattern(pattern.tokens)
@@ -109,7 +117,15 @@ class PatternChecker:
             for rule_id, i in get(norm, ()):
                 candidates.add((sentence_of[w], rule_id, i))
         found: dict[str, list[Hit]] = defaultdict(list)
+        words: dict[int, frozenset[str]] = {}
         for sentence, rule_id, i in sorted(candidates):
+            also = self._also.get((rule_id, i))
+            if also is not None:
+                present = words.get(sentence)
+                if present is None:
+                    present = words[sentence] = frozenset(adoc.sentence_words(sentence))
+                if present.isdisjoint(also):
+                    continue
             for start, end, sex in self._matches(adoc, sentence, rule_id, i):
                 hit = self._judge(adoc, sentence, rule_id, (start, end), sex)
                 if hit is not None:
@@ -132,7 +148,7 @@ class PatternChecker:
         spec = self.rules[rule_id]
         rx = self._regex.get((rule_id, i))
         if rx is not None:
-            text = lower(adoc.document.text[s.start : s.end])
+            text = adoc.lower_sentence(sentence)
             try:
                 for m in rx.finditer(text, timeout=REGEX_TIMEOUT_S):
                     named = spec.span is not None and spec.span in rx.groupindex

@@ -251,6 +251,11 @@ class RegexPattern(_Strict):
     anchors: list[str] = Field(
         min_length=1, description="words the sentence must contain for the regex to be tried"
     )
+    also: list[str] = Field(
+        default_factory=list,
+        description="and one of these words too ('@vocabulary' allowed): a second filter, "
+        "e.g. the sex words a pattern cannot match without",
+    )
 
     @field_validator("regex")
     @classmethod

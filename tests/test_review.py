@@ -31,7 +31,10 @@ def _status(report: Report) -> dict[str, str]:
 
 
 def test_working_age_60_55_is_info_in_2009_and_warning_in_2025() -> None:
-    body = "Điều 1. Đối tượng là người trong độ tuổi lao động (nam từ 15 đến 60 tuổi, nữ từ 15 đến 55 tuổi)."
+    body = (
+        "Điều 1. Đối tượng là người trong độ tuổi lao động "
+        "(nam từ 15 đến 60 tuổi, nữ từ 15 đến 55 tuổi)."
+    )
     old = review_text(_doc("10 tháng 6 năm 2009", body))
     new = review_text(_doc("10 tháng 6 năm 2025", body))
     f_old = next(f for f in old.findings if f.rule_id == "GM-PRO-007")
@@ -136,7 +139,8 @@ def test_organisation_name_alone_is_not_a_gender_task() -> None:
 def test_one_figure_by_sex_is_partial_two_or_a_target_is_met() -> None:
     one = _plan(issue="Năm 2025 có 312 học viên, trong đó 87% là nữ.")
     two = _plan(
-        issue="Năm 2025 có 312 học viên, trong đó 87% là nữ. Có 40 người là nam giới học nghề cơ khí."
+        issue="Năm 2025 có 312 học viên, trong đó 87% là nữ. "
+        "Có 40 người là nam giới học nghề cơ khí."
     )
     target = _plan(target=", trong đó lao động nữ chiếm ít nhất 50%")
     assert [_status(r)["sex_disaggregated_data"] for r in (one, two, target)] == [
@@ -180,9 +184,10 @@ def test_a_text_that_treats_the_sexes_apart_is_gender_relevant() -> None:
 
 
 def test_list_items_inherit_the_prohibition_of_their_lead_in() -> None:
-    text = "Nghiêm cấm các hành vi sau:\na) Chỉ tuyển nam vào vị trí kế toán;\nb) Ưu tiên nam khi xét nâng lương.\n"
+    items = "a) Chỉ tuyển nam vào vị trí kế toán;\nb) Ưu tiên nam khi xét nâng lương.\n"
+    text = "Nghiêm cấm các hành vi sau:\n" + items
     assert review_text(text).findings == []
-    alone = "Quy định tuyển dụng:\na) Chỉ tuyển nam vào vị trí kế toán;\nb) Ưu tiên nam khi xét nâng lương.\n"
+    alone = "Quy định tuyển dụng:\n" + items
     assert [f.rule_id for f in review_text(alone).findings] == ["GM-DIS-001", "GM-DIS-002"]
 
 
@@ -202,7 +207,8 @@ def test_lead_in_of_items_and_table_rows() -> None:
     assert [texts[q] for q in adoc.lead_in(item)] == ["Không xem xét bổ nhiệm các trường hợp sau:"]
     assert [texts[q] for q in adoc.lead_in(row)] == ["| Vị trí | Yêu cầu |", "Bảng tiêu chuẩn:"]
     findings = review_text(
-        "Không xem xét bổ nhiệm các trường hợp sau:\na) Đang bị kỷ luật;\nb) Đang nghỉ chế độ thai sản.\n"
+        "Không xem xét bổ nhiệm các trường hợp sau:\n"
+        "a) Đang bị kỷ luật;\nb) Đang nghỉ chế độ thai sản.\n"
     ).findings
     assert [(f.rule_id, f.text) for f in findings] == [("GM-DIS-019", "Đang nghỉ chế độ thai sản")]
 

@@ -36,6 +36,8 @@ __all__ = ["WORD_RE", "AnalyzedDoc", "SentenceRef", "analyze", "get_nlp", "words
 WORD_RE = re.compile(r"[^\W_]+")
 _ITEM_RE = re.compile(
     r"^\s*(?:(?P<bullet>[-+•*–])|(?P<letter>[a-zđ]\s*\))|(?P<number>\d{1,2}\s*[.)]|\(\d{1,2}\)))\s"
+    # "Giới tính: Nữ", "Số con: Không quá 02 con": short label lines of a list of standards.
+    r"|^(?P<label>[A-ZĐÀ-Ỹ][^:|.;]{1,28}:\s*\S)"
 )
 
 
@@ -128,6 +130,19 @@ class AnalyzedDoc:
         for word in words:
             out.update(index.get(word, ()))
         return sorted(out)
+
+    def context_text(self, sentence: int) -> str:
+        """Return the lower-cased sentence followed by its lead-in paragraphs' text."""
+        cache: dict[int, str] = self.cache.setdefault("context-text", {})
+        text = cache.get(sentence)
+        if text is None:
+            paras = self.document.paragraphs
+            lead = self.lead_in(self.sentences[sentence].paragraph)
+            text = " \n ".join(
+                [self.lower_sentence(sentence), *(lower(paras[q].text) for q in lead)]
+            )
+            cache[sentence] = text
+        return text
 
     def lower_sentence(self, sentence: int) -> str:
         """Return the lower-cased text of one sentence (computed once)."""

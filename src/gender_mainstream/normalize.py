@@ -406,6 +406,9 @@ def _heading_continues(nxt: _Line, after: _Line | None) -> bool:
     return after.blanks >= 1 or after.marker or after.bullet_end >= 0
 
 
+_LABEL_RE = re.compile(r"^[A-ZĐÀ-Ỹ][^:|.;]{1,28}:\s*\S")
+
+
 def _boundary(
     prev: _Line,
     nxt: _Line,
@@ -421,6 +424,15 @@ def _boundary(
     if nxt.blanks == 1 and style.blank_sep:
         return True
     a, b = prev.text, nxt.text
+    if a.startswith("|") or b.startswith("|"):
+        return True  # rows of a text table never wrap into each other
+    if (
+        nxt.upper_start
+        and not _SIG_ABBREV_RE.match(a)
+        and not _NUMBER_LABEL_RE.match(a)
+        and (a.endswith(":") or (_LABEL_RE.match(a) and _LABEL_RE.match(b)))
+    ):
+        return True  # "… các tiêu chuẩn sau:\nGiới tính: Nữ\nTuổi: …" is a list of lines
     if nxt.blanks == 0 and style.line_per_para:
         # One paragraph per line, except a plain wrap: no final stop, lower-case next line.
         return not (nxt.lower_start and not prev.terminal and nxt.bullet_end < 0)

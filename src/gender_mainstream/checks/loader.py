@@ -392,6 +392,7 @@ def _vocab_refs(spec: RuleBase) -> list[tuple[str, str]]:
         refs.extend((key, item) for item in getattr(spec, key, []) or [])
     for pattern in getattr(spec, "patterns", []) or []:
         refs.extend(("also", item) for item in getattr(pattern, "also", []) or [])
+        refs.extend(("requires", item) for item in getattr(pattern, "requires", []) or [])
     for key in ("met", "partial", "then"):
         for cond in getattr(spec, key, []) or []:
             refs.extend((key, item) for group in cond.sentence for item in group)

@@ -76,6 +76,7 @@ _BARE_AGE_RES: list[tuple[re.Pattern[str], str]] = [
 _FOR_SEX_RE = re.compile(
     r"^\s*(?:,?\s*(?:đối\s*với|với|cho|là)\s*|\(\s*(?:đối\s*với\s*)?)" + _SEX + r"\s*\)?"
 )
+_EXCEPT_RE = re.compile(r"(?:riêng|ngoại trừ|trừ)\s+(?:đối với\s+)?")
 _PERCENT_RE = re.compile(r"(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|phần\s*trăm)")
 _YEAR_RE = re.compile(r"(?:năm|đến|vào|giai\s*đoạn\s*\d{4}\s*[-–]\s*)\s*(20\d\d)")
 
@@ -95,11 +96,17 @@ def _sex_code(word: str) -> str:
     return "m" if word in ("nam", "nam giới", "đàn ông") else "f"
 
 
-def sex_ages(text: str) -> list[AgeBound]:
-    """Return age bands tied to a sex in a lower-cased sentence."""
+def sex_ages(text: str, *, about_age: bool | None = None) -> list[AgeBound]:
+    """Return age bands tied to a sex in a lower-cased sentence.
+
+    `about_age` says the context speaks of ages even if this text lacks "tuổi" (a table row
+    under an "Độ tuổi" header); then bare numbers ("nam 15 - 30") count as ages too.
+    """
     ages: list[tuple[int, int, int | None, int | None]] = []
     taken: list[tuple[int, int]] = []
-    patterns = _AGE_RES + (_BARE_AGE_RES if "tuổi" in text else [])
+    if about_age is None:
+        about_age = "tuổi" in text
+    patterns = _AGE_RES + (_BARE_AGE_RES if about_age else [])
     for rx, kind in patterns:
         for m in rx.finditer(text):
             if any(a < m.end() and m.start() < b for a, b in taken):
@@ -127,6 +134,16 @@ def sex_ages(text: str) -> list[AgeBound]:
             if any(s0 < x[0] < a for x in ages):  # another age stands in between
                 continue
             bounds.append(AgeBound(sex, lo, hi, s0, b))
+    # "từ đủ 18 tuổi đến 35 tuổi (riêng lao động nữ từ đủ 18 tuổi đến 30 tuổi)": the general
+    # band applies to the other sex.
+    if len({x.sex for x in bounds}) == 1:
+        own = bounds[0]
+        general = [
+            x for x in sorted(ages) if not any(x[0] < y.end and y.start < x[1] for y in bounds)
+        ]
+        if general and _EXCEPT_RE.search(text, max(0, own.start - 25), own.start + 1):
+            a, b, lo, hi = general[0]
+            bounds.append(AgeBound("m" if own.sex == "f" else "f", lo, hi, a, b))
     return bounds
 
 
@@ -168,7 +185,8 @@ class NumericChecker:
                 if requires and not any(r in text for r in requires):
                     continue
                 if spec.kind == "sex_difference":
-                    bounds = sex_ages(text)
+                    # "tuổi" may stand in a table header: "| Độ tuổi |" over "| Nam 15 - 30 |".
+                    bounds = sex_ages(text, about_age="tuổi" in adoc.context_text(sentence))
                     sexes = {b.sex for b in bounds}
                     if len(sexes) == 1:
                         lone.append((sentence, bounds[0]))

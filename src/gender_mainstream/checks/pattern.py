@@ -73,6 +73,7 @@ class PatternChecker:
         self._regex: dict[tuple[str, int], Any] = {}
         self._tokens: dict[tuple[str, int], list[dict[str, Any]]] = {}
         self._also: dict[tuple[str, int], frozenset[str]] = {}
+        self._requires: dict[tuple[str, int], list[str]] = {}
         self._matcher: Any = None
         for spec in specs:
             assert isinstance(spec, PatternRule)
@@ -84,6 +85,10 @@ class PatternChecker:
                     anchors = [
                         lower(w) for a in pattern.anchors for w in words_of(canonicalize(a))[:1]
                     ]
+                    if pattern.requires:
+                        self._requires[(spec.id, i)] = [
+                            lower(canonicalize(r)) for r in expand(pattern.requires, vocab)
+                        ]
                     if pattern.also:
                         self._also[(spec.id, i)] = frozenset(
                             lower(w)
@@ -125,6 +130,11 @@ class PatternChecker:
                 if present is None:
                     present = words[sentence] = frozenset(adoc.sentence_words(sentence))
                 if present.isdisjoint(also):
+                    continue
+            needs = self._requires.get((rule_id, i))
+            if needs is not None:
+                context = adoc.context_text(sentence)
+                if not any(n in context for n in needs):
                     continue
             for start, end, sex in self._matches(adoc, sentence, rule_id, i):
                 hit = self._judge(adoc, sentence, rule_id, (start, end), sex)

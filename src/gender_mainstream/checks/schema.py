@@ -256,6 +256,11 @@ class RegexPattern(_Strict):
         description="and one of these words too ('@vocabulary' allowed): a second filter, "
         "e.g. the sex words a pattern cannot match without",
     )
+    requires: list[str] = Field(
+        default_factory=list,
+        description="this pattern counts only if the sentence or its list lead-in / table "
+        "header holds one of these ('@vocabulary' allowed)",
+    )
 
     @field_validator("regex")
     @classmethod

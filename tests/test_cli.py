@@ -76,8 +76,12 @@ def test_review_json_follows_the_report_contract() -> None:
         "legal_basis",
         "suggestion",
         "fingerprint",
+        "excerpt",  # additive to §3.2: the surrounding sentence
     }
     assert finding["text"] == "chỉ tuyển nam"
+    ex = finding["excerpt"]
+    assert ex["text"][ex["start"] : ex["end"]] == "chỉ tuyển nam"
+    assert ex["text"].startswith("a) Vị trí bảo vệ")
     loc = finding["location"]
     for key in ("page", "paragraph", "section", "line", "start", "end"):
         assert key in loc

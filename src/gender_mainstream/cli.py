@@ -78,7 +78,16 @@ def build_parser() -> argparse.ArgumentParser:
     review = sub.add_parser("review", help="review files (.txt, .docx, .pdf)")
     review.add_argument("files", nargs="+", metavar="FILE")
     review.add_argument(
-        "--format", choices=["text", "json"], default="text", help="output format (default text)"
+        "--format",
+        choices=["text", "json", "html", "md", "csv", "sarif", "opinion"],
+        default="text",
+        help="output format (default text); opinion: a draft ý kiến thẩm định, as Word when "
+        "-o ends in .docx, else Markdown",
+    )
+    review.add_argument(
+        "--annotate",
+        metavar="OUT.docx",
+        help="also write the document as .docx with a Word comment on each finding",
     )
     review.add_argument("-o", "--output", metavar="OUT", help="write the output to OUT")
     review.add_argument(
@@ -153,16 +162,19 @@ def _error_report(path: str, exc: Exception) -> Report:
 
 
 def _cmd_review(args: argparse.Namespace) -> int:
-    import json
-
     from gender_mainstream.checks.loader import load_rules
     from gender_mainstream.errors import InputError
     from gender_mainstream.ingest import DEFAULT_MAX_BYTES
     from gender_mainstream.model import Severity
-    from gender_mainstream.pipeline import review_file
-    from gender_mainstream.report.text import render_text
+    from gender_mainstream.pipeline import parse_file, review_document
     from gender_mainstream.suppress import load_suppressions
 
+    if args.annotate and len(args.files) != 1:
+        _err("--annotate writes one commented copy: give exactly one FILE")
+        return ExitStatus.INPUT
+    if args.format == "opinion" and len(args.files) != 1:
+        _err("--format opinion drafts the opinion on one document: give exactly one FILE")
+        return ExitStatus.INPUT
     pack = load_rules(args.rules)
     entries = load_suppressions(args.suppress) if args.suppress else []
     max_bytes = DEFAULT_MAX_BYTES if args.max_bytes is None else args.max_bytes
@@ -170,9 +182,8 @@ def _cmd_review(args: argparse.Namespace) -> int:
     input_failed = False
     for name in args.files:
         try:
-            report = review_file(
-                name, rules=pack, password=args.password, max_bytes=max_bytes, suppress=entries
-            )
+            document = parse_file(name, password=args.password, max_bytes=max_bytes)
+            report = review_document(document, rules=pack, suppress=entries)
         except InputError as exc:
             _err(exc.line())
             input_failed = True
@@ -182,21 +193,16 @@ def _cmd_review(args: argparse.Namespace) -> int:
             if issue.code in ("GM-W140",):
                 print(f"{PROG}: warning: {name}: {issue.message}", file=sys.stderr)
         reports.append(report)
-    out = _open_out(args.output)
-    try:
-        if args.format == "json":
-            if len(reports) == 1:
-                json.dump(reports[0].wire(), out, ensure_ascii=False, indent=2)
-                out.write("\n")
-            else:  # JSON Lines: one report object per file
-                for r in reports:
-                    out.write(json.dumps(r.wire(), ensure_ascii=False) + "\n")
-        else:
-            color = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-            out.write(render_text(reports, quiet=args.quiet, color=color))
-    finally:
-        if out is not sys.stdout:
-            out.close()
+        if args.annotate:
+            from gender_mainstream.report.annotate import annotate_docx
+
+            done = annotate_docx(document, report, name, args.annotate)
+            print(
+                f"{PROG}: wrote {done.path} ({done.anchored} comments on the text, "
+                f"{done.on_title} on the title)",
+                file=sys.stderr,
+            )
+    _write_reports(args, reports, pack)
     if input_failed:
         return ExitStatus.INPUT
     if args.fail_on != "never":
@@ -204,6 +210,55 @@ def _cmd_review(args: argparse.Namespace) -> int:
         if any(f.severity.rank >= threshold for r in reports for f in r.findings):
             return ExitStatus.FINDINGS
     return ExitStatus.OK
+
+
+def _write_reports(args: argparse.Namespace, reports: list[Report], pack: Any) -> None:
+    """Render the reports in the chosen format to stdout or -o."""
+    import json
+
+    fmt = args.format
+    if fmt == "opinion" and args.output and args.output.lower().endswith(".docx"):
+        from gender_mainstream.report.opinion import write_opinion_docx
+
+        if reports[0].document.format is not None:
+            write_opinion_docx(reports[0], args.output, pack)
+        return
+    if fmt == "text":
+        from gender_mainstream.report.text import render_text
+
+        color = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        text = render_text(reports, quiet=args.quiet, color=color)
+    elif fmt == "json":
+        if len(reports) == 1:
+            text = json.dumps(reports[0].wire(), ensure_ascii=False, indent=2) + "\n"
+        else:  # JSON Lines: one report object per file
+            text = "".join(json.dumps(r.wire(), ensure_ascii=False) + "\n" for r in reports)
+    elif fmt == "html":
+        from gender_mainstream.report.html import render_html
+
+        text = render_html(reports)
+    elif fmt == "md":
+        from gender_mainstream.report.markdown import render_markdown
+
+        text = render_markdown(reports)
+    elif fmt == "csv":
+        from gender_mainstream.report.csvout import render_csv
+
+        text = render_csv(reports)
+    elif fmt == "sarif":
+        from gender_mainstream.report.sarif import render_sarif
+
+        text = json.dumps(render_sarif(reports, pack), ensure_ascii=False, indent=2) + "\n"
+    else:  # opinion, as Markdown
+        from gender_mainstream.report.opinion import render_opinion_markdown
+
+        text = render_opinion_markdown(reports[0], pack) if reports[0].document.format else ""
+    out = _open_out(args.output)
+    try:
+        out.write(text)
+    finally:
+        if out is not sys.stdout:
+            out.close()
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:

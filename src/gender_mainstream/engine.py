@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from bisect import bisect_right
 from collections import Counter
 
 from gender_mainstream.checks.base import Hit
@@ -22,6 +23,7 @@ from gender_mainstream.model import (
     Category,
     DocIssue,
     Document,
+    Excerpt,
     Finding,
     LegalBasis,
     Location,
@@ -123,6 +125,35 @@ def _relevant_by_findings(
             return
 
 
+_EXCERPT_MAX = 360
+
+
+def _excerpt(adoc: AnalyzedDoc, start: int | None, end: int | None) -> Excerpt | None:
+    """Return the sentence(s) holding [start, end), cut to a readable length around it."""
+    if start is None or end is None:
+        return None
+    starts = [s.start for s in adoc.sentences]
+    i = max(bisect_right(starts, start) - 1, 0)
+    j = max(bisect_right(starts, max(start, end - 1)) - 1, i)
+    a, b = adoc.sentences[i].start, max(adoc.sentences[j].end, end)
+    text = adoc.document.text
+    if b - a > _EXCERPT_MAX:  # a run-on paragraph: keep some words on each side
+        room = max(0, (_EXCERPT_MAX - (end - start)) // 2)
+        a, b = max(a, start - room), min(b, end + room)
+        while a > 0 and a < start and not text[a - 1].isspace():
+            a += 1
+        while b < len(text) and b > end and not text[b].isspace():
+            b -= 1
+    prefix = "…" if a > adoc.sentences[i].start else ""
+    suffix = "…" if b < adoc.sentences[j].end else ""
+    body = text[a:b]
+    return Excerpt(
+        text=prefix + body + suffix,
+        start=len(prefix) + start - a,
+        end=len(prefix) + end - a,
+    )
+
+
 def run_checks(document: Document, pack: RulePack) -> CheckResult:
     """Return the findings of every rule in `pack`, in document order, one per rule and span."""
     compiled = pack.compiled
@@ -173,6 +204,7 @@ def run_checks(document: Document, pack: RulePack) -> CheckResult:
                 legal_basis=legal_basis_on(spec, day),
                 suggestion=spec.suggestion,
                 fingerprint=_fingerprint(spec.id, location.section, matched, occurrences[occ_key]),
+                excerpt=_excerpt(adoc, hit.start, hit.end),
             )
         )
     issues = list(adoc.cache.get("issues", []))

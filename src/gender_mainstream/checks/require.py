@@ -83,12 +83,21 @@ class RequireChecker:
         found: Grade | None = cache.get(rule_id)
         if found is not None:
             return found
-        met = sorted({s for c in self._met[rule_id] for s in c.sentences(adoc)})
+        paragraphs = adoc.document.paragraphs
+
+        def shown(found: set[int]) -> tuple[int, ...]:
+            # Evidence a reviewer can read: body sentences before bare headings.
+            def heading(s: int) -> bool:
+                return paragraphs[adoc.sentences[s].paragraph].kind == "heading"
+
+            return tuple(sorted(found, key=lambda s: (heading(s), s))[:3])
+
+        met = {s for c in self._met[rule_id] for s in c.sentences(adoc)}
         if met:
-            grade = Grade("met", tuple(met[:3]))
+            grade = Grade("met", shown(met))
         else:
-            partial = sorted({s for c in self._partial[rule_id] for s in c.sentences(adoc)})
-            grade = Grade("partial", tuple(partial[:3])) if partial else Grade("missing", ())
+            partial = {s for c in self._partial[rule_id] for s in c.sentences(adoc)}
+            grade = Grade("partial", shown(partial)) if partial else Grade("missing", ())
         cache[rule_id] = grade
         return grade
 

@@ -60,6 +60,14 @@ class LegalBasis(BaseModel):
         return not (self.effective_to is not None and day > self.effective_to)
 
 
+class Excerpt(BaseModel):
+    """The sentence around a finding, with the finding's place in it (for reports)."""
+
+    text: str
+    start: int = Field(ge=0, description="offset of the finding's text in `text`")
+    end: int = Field(ge=0)
+
+
 class Finding(BaseModel):
     """One review finding: what, where, why (legal basis) and how to fix it."""
 
@@ -75,6 +83,8 @@ class Finding(BaseModel):
     legal_basis: list[LegalBasis] = Field(default_factory=list)
     suggestion: str | None = None
     fingerprint: str = ""
+    # Additive to the §3.2 keys: the surrounding sentence, for reports that show context.
+    excerpt: Excerpt | None = None
 
     def wire(self) -> dict[str, Any]:
         """Return the JSON object of the §3.2 contract (legal basis as citation + url)."""

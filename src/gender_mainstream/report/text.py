@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from gender_mainstream.checks.schema import RuleBase
 from gender_mainstream.model import Document, Finding, Report, Section
+from gender_mainstream.report.labels import topics_text
 
 __all__ = ["render_document", "render_rule", "render_text"]
 
@@ -82,7 +83,7 @@ def _scorecard_lines(report: Report) -> list[str]:
         return []
     if not m.gender_relevant:
         return ["  Lồng ghép giới: văn bản không liên quan đến giới (không áp dụng)."]
-    topics = f" (chủ đề: {', '.join(m.topics)})" if m.topics else ""
+    topics = f" (chủ đề: {topics_text(m.topics)})" if m.topics else ""
     items = [
         f"{_ELEMENT_NAMES.get(s.id, s.id)}: {_STATUS_NAMES.get(s.status, s.status)}"
         for s in report.scorecard

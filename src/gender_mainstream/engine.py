@@ -169,7 +169,7 @@ def run_checks(document: Document, pack: RulePack) -> CheckResult:
             relevance_checked = True
             _relevant_by_findings(hits, pack, document, adoc)
         hits.extend(checker.check(adoc))
-    hits = _limit_per_paragraph(hits, pack)
+    hits, dropped = _limit_repeats(hits, pack)
     day = document.metadata.date
     seen: set[tuple[str, int | None, int | None, str | None]] = set()
     occurrences: Counter[tuple[str, str | None, str]] = Counter()
@@ -186,6 +186,8 @@ def run_checks(document: Document, pack: RulePack) -> CheckResult:
         occurrences[occ_key] += 1
         severity = spec.severity
         message = _message(spec, hit, matched)
+        if dropped[hit.rule_id] and hit.start is not None:
+            message += f" (Nội dung tương tự còn ở {dropped[hit.rule_id]} chỗ khác trong văn bản.)"
         if spec.unlawful_from is not None and day is not None and day < spec.unlawful_from:
             severity = Severity.INFO
             message += (
@@ -211,23 +213,35 @@ def run_checks(document: Document, pack: RulePack) -> CheckResult:
     return CheckResult(_prefer_specific(findings, pack), adoc, issues)
 
 
-def _limit_per_paragraph(hits: list[Hit], pack: RulePack) -> list[Hit]:
-    """Keep the first `max_per_paragraph` hits of a rule in one paragraph.
+def _limit_repeats(hits: list[Hit], pack: RulePack) -> tuple[list[Hit], Counter[str]]:
+    """Keep the first `max_per_paragraph` / `max_per_document` hits of a rule.
 
-    A reviewer comments once on a clause; "con trai trưởng … hoặc cháu trai" is one provision.
+    A reviewer comments once on a clause ("con trai trưởng … hoặc cháu trai" is one
+    provision) and once on a name repeated through a text (an abolished agency named seven
+    times). Returns the hits kept and, per rule, how many were dropped by the document limit.
     """
     kept: list[Hit] = []
-    counts: Counter[tuple[str, int]] = Counter()
+    per_para: Counter[tuple[str, int]] = Counter()
+    per_doc: Counter[str] = Counter()
+    dropped: Counter[str] = Counter()
     for hit in sorted(hits, key=lambda h: h.start if h.start is not None else -1):
-        limit = getattr(pack.by_id[hit.rule_id], "max_per_paragraph", None)
-        if limit is None or hit.paragraph is None:
+        spec = pack.by_id[hit.rule_id]
+        para_limit = getattr(spec, "max_per_paragraph", None)
+        doc_limit = getattr(spec, "max_per_document", None)
+        if hit.start is None:
             kept.append(hit)
             continue
-        key = (hit.rule_id, hit.paragraph)
-        counts[key] += 1
-        if counts[key] <= limit:
-            kept.append(hit)
-    return kept
+        if para_limit is not None and hit.paragraph is not None:
+            per_para[(hit.rule_id, hit.paragraph)] += 1
+            if per_para[(hit.rule_id, hit.paragraph)] > para_limit:
+                continue
+        if doc_limit is not None:
+            per_doc[hit.rule_id] += 1
+            if per_doc[hit.rule_id] > doc_limit:
+                dropped[hit.rule_id] += 1
+                continue
+        kept.append(hit)
+    return kept, dropped
 
 
 def _prefer_specific(findings: list[Finding], pack: RulePack) -> list[Finding]:

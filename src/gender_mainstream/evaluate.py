@@ -235,12 +235,24 @@ def _score_document(
         where = [places.find(g.text or "") for g in golds]
         used: set[int] = set()
         matched_golds: set[int] = set()
-        for i, g in enumerate(golds):
-            for j, p in enumerate(preds):
-                if j not in used and matches(p, g.text or "", where[i]):
-                    used.add(j)
-                    matched_golds.add(i)
-                    break
+        # Findings on the marked words first, then findings elsewhere in the same sentence, so
+        # a sentence with two marked problems does not spend one finding on the wrong one.
+        for strict in (True, False):
+            for i, g in enumerate(golds):
+                if i in matched_golds:
+                    continue
+                for j, p in enumerate(preds):
+                    if j in used:
+                        continue
+                    found = (
+                        places.overlaps(p, where[i])
+                        if strict and where[i]
+                        else matches(p, g.text or "", where[i])
+                    )
+                    if found:
+                        used.add(j)
+                        matched_golds.add(i)
+                        break
         # Several findings on one marked clause count once, not as false positives.
         extra = [
             j

@@ -206,6 +206,11 @@ class SpanRule(RuleBase):
         ge=1,
         description="report a clause once, not once per matching phrase (per paragraph)",
     )
+    max_per_document: int | None = Field(
+        default=None,
+        ge=1,
+        description="report a repeated name once per document, with the count of the others",
+    )
 
 
 class Fuzzy(_Strict):
@@ -318,6 +323,11 @@ class NumericRule(SpanRule):
         "up to `lawful_until` (it followed the retirement ages of the time)",
     )
     lawful_until: dt.date | None = Field(default=None, description="see lawful_gap")
+    lawful_gap_unless: list[str] = Field(
+        default_factory=list,
+        description="words (lower case) that keep the gap unlawful even then: training ages "
+        "were equal by law from 2007 (Luật Bình đẳng giới Điều 14)",
+    )
     unit: Literal["age", "percent"] = Field(default="age", description="what is compared")
     pairs: list[tuple[int, int]] = Field(
         default_factory=list, description="(men, women) bounds: ignored or flagged, per mode"

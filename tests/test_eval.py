@@ -14,7 +14,7 @@ from gender_mainstream.normalize import canonicalize
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT / "corpora"
-GOLD = sorted(CORPORA.glob("*.gold.yaml"))
+GOLD = sorted(CORPORA.rglob("*.gold.yaml"))
 
 
 def _key(text: str) -> str:
@@ -31,14 +31,17 @@ def _spans(haystack: str, needle: str) -> list[tuple[int, int]]:
 
 def test_corpus_has_at_least_fifteen_annotated_documents() -> None:
     assert len(GOLD) >= 15
-    documents = {p.name for p in CORPORA.glob("*.txt")}
-    assert {load_gold(p).document for p in GOLD} == documents  # every document has gold
+    documents = {p.relative_to(CORPORA) for p in CORPORA.rglob("*.txt")}
+    # every document has gold, and every gold file names a document beside it
+    assert {p.parent.relative_to(CORPORA) / load_gold(p).document for p in GOLD} == documents
 
 
-@pytest.mark.parametrize("path", GOLD, ids=[p.name.removesuffix(".gold.yaml") for p in GOLD])
+@pytest.mark.parametrize(
+    "path", GOLD, ids=[str(p.relative_to(CORPORA)).removesuffix(".gold.yaml") for p in GOLD]
+)
 def test_gold_file_is_consistent_with_its_document(path: Path) -> None:
     gold = load_gold(path)
-    text = _key((CORPORA / gold.document).read_text(encoding="utf-8"))
+    text = _key((path.parent / gold.document).read_text(encoding="utf-8"))
     assert set(gold.scorecard) == set(SCORE_ELEMENTS)
     flagged: list[tuple[int, int]] = []
     for f in gold.findings:

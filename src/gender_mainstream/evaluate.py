@@ -1,6 +1,7 @@
 """Accuracy against gold annotations: precision and recall per category, scorecard accuracy.
 
-A gold file `X.gold.yaml` sits beside each document `X.txt` (format in corpora/README.md):
+A gold file `X.gold.yaml` sits beside each document `X.txt` (format in corpora/README.md),
+in the corpus folder or any folder below it:
 the findings a careful reviewer would mark (a short span of the document's words, or a
 document-level mainstreaming gap named by its scorecard element), spans that must not be
 flagged, and the six scorecard statuses.
@@ -312,7 +313,7 @@ def _score_document(
 
 
 def evaluate(corpus: str | Path, *, rules: RulePack | None = None) -> EvalResult:
-    """Review every document of a corpus folder that has a gold file, and score it.
+    """Review every document that has a gold file in a corpus folder (and its sub-folders).
 
     Raises:
         RuleError: a gold file is invalid; InputError: a document cannot be read.
@@ -321,10 +322,13 @@ def evaluate(corpus: str | Path, *, rules: RulePack | None = None) -> EvalResult
     pack = rules or load_rules()
     folder = Path(corpus)
     result = EvalResult()
-    for gold_path in sorted(folder.glob("*.gold.yaml")):
+    for gold_path in sorted(folder.rglob("*.gold.yaml")):
         gold = load_gold(gold_path)
-        document = parse_file(folder / gold.document)
+        document = parse_file(gold_path.parent / gold.document)
         report = review_document(document, rules=pack)
+        rel = gold_path.parent.relative_to(folder)
+        if rel != Path():
+            gold = gold.model_copy(update={"document": f"{rel.as_posix()}/{gold.document}"})
         _score_document(gold, document, report, pack, result)
         result.documents += 1
     return result

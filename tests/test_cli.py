@@ -232,3 +232,32 @@ def test_public_api_is_sorted_and_complete() -> None:
         "InputError",
         "RuleError",
     } <= set(names)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "marker"),
+    [
+        ("html", "<!DOCTYPE html>"),
+        ("md", "# Kế hoạch số 86/KH-UBND"),
+        ("csv", "\ufeffpath,doc_type"),
+        ("sarif", '"version": "2.1.0"'),
+        ("opinion", "# Ý KIẾN THẨM ĐỊNH"),
+    ],
+)
+def test_review_formats_from_the_command_line(fmt: str, marker: str, tmp_path: Path) -> None:
+    out = tmp_path / f"r.{fmt}"
+    proc = cli("review", str(SAMPLE), "--format", fmt, "-o", str(out))
+    assert proc.returncode == 1  # the sample has an error-level finding
+    assert out.read_text(encoding="utf-8").startswith(marker) or marker in out.read_text(
+        encoding="utf-8"
+    )
+
+
+def test_opinion_as_word_and_one_file_only(tmp_path: Path) -> None:
+    out = tmp_path / "y-kien.docx"
+    proc = cli("review", str(SAMPLE), "--format", "opinion", "-o", str(out), "--fail-on", "never")
+    assert proc.returncode == 0 and out.read_bytes()[:2] == b"PK"
+    two = cli("review", str(SAMPLE), str(SAMPLE), "--format", "opinion")
+    assert two.returncode == 2 and "exactly one FILE" in two.stderr
+    ann = cli("review", str(SAMPLE), str(SAMPLE), "--annotate", str(tmp_path / "a.docx"))
+    assert ann.returncode == 2 and "exactly one FILE" in ann.stderr

@@ -17,6 +17,7 @@ from gender_mainstream.report.labels import (
     ELEMENT_NAMES,
     SEVERITY_NAMES,
     STATUS_NAMES,
+    TYPE_NAMES,
     report_title,
     topics_text,
     where,
@@ -148,7 +149,7 @@ def _metadata(report: Report) -> str:
     m = report.document
     rows = [
         ("Tệp", m.path),
-        ("Loại văn bản", m.doc_type),
+        ("Loại văn bản", TYPE_NAMES.get(m.doc_type or "", m.doc_type)),
         ("Số, ký hiệu", m.number),
         ("Cơ quan ban hành", m.issuer),
         ("Địa danh, ngày", ", ".join(x for x in (m.place, m.date and m.date.isoformat()) if x)),

@@ -32,8 +32,11 @@ unit: $(BIN)/.installed
 docs: $(BIN)/.installed
 	$(BIN)/gender-mainstream rules docs -o docs/rules.md
 
+# Reading, reviewing and batch throughput; the batch figures need ../shared/corpus/batch.
 bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_foundation.py
+	$(BIN)/python bench/bench_review.py
+	$(BIN)/python bench/bench_batch.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist

@@ -418,7 +418,7 @@ CASES = [
         "scanned-pdf",
         _named("ban-scan.pdf", make_scanned_pdf),
         NeedsOcrError,
-        ("scanned pdf", "needs ocr", "run ocr"),
+        ("scanned pdf", "needs ocr", "rerun with --ocr"),
     ),
     Case(
         "docx-zip-bomb-300mb",

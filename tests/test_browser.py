@@ -94,3 +94,47 @@ def test_report_loads_filters_and_is_inert(tmp_path: Path) -> None:
             browser.close()
     assert problems == []
     assert all(u.startswith(("file:", "data:", "about:")) for u in requests), requests
+
+
+def test_batch_dashboard_charts_fit_and_links_open(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from gender_mainstream.batch import run_batch
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for f in sorted((ROOT / "corpora").glob("*.txt")):
+        shutil.copy(f, docs / f.name)
+    (docs / "hong.pdf").write_bytes(b"%PDF-1.7 cut short")
+    out = tmp_path / "out"
+    run_batch([docs], out, jobs=1)
+    ARTIFACTS.mkdir(exist_ok=True)
+    problems: list[str] = []
+    requests: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto((out / "dashboard.html").as_uri())
+            assert page.locator("svg").count() >= 6
+            # No chart label runs off the left edge of its chart (long issuer names are cut).
+            outside = page.evaluate(
+                "() => [...document.querySelectorAll('svg text')]"
+                ".filter(t => t.getBBox().x < 0).map(t => t.textContent)"
+            )
+            assert outside == []
+            page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+            # The first document to review opens its own report.
+            first = page.locator("table a").first
+            name = first.inner_text()
+            first.click()
+            page.wait_for_load_state()
+            assert page.url.endswith(".html") and "/reports/" in page.url
+            assert name in page.content()
+        finally:
+            browser.close()
+    assert problems == []
+    assert all(u.startswith(("file:", "data:", "about:")) for u in requests), requests

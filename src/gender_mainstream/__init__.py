@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from gender_mainstream._version import __version__
 
 if TYPE_CHECKING:
+    from gender_mainstream.batch import BatchOptions, BatchSummary, read_results, run_batch
     from gender_mainstream.checks.loader import RulePack, load_rules
     from gender_mainstream.errors import (
         DamagedFileError,
@@ -69,6 +70,10 @@ if TYPE_CHECKING:
 # Names are imported on first use (PEP 562), so `gender-mainstream --help` does not pay for
 # pydantic, PyYAML and the readers.
 _LAZY: dict[str, str] = {
+    "BatchOptions": "gender_mainstream.batch",
+    "BatchSummary": "gender_mainstream.batch",
+    "read_results": "gender_mainstream.batch",
+    "run_batch": "gender_mainstream.batch",
     "Category": "gender_mainstream.model",
     "DamagedFileError": "gender_mainstream.errors",
     "DocIssue": "gender_mainstream.model",
@@ -113,6 +118,8 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
+    "BatchOptions",
+    "BatchSummary",
     "Category",
     "DamagedFileError",
     "DocIssue",
@@ -152,9 +159,11 @@ __all__ = [
     "load_rules",
     "parse_file",
     "parse_text",
+    "read_results",
     "review_document",
     "review_file",
     "review_text",
+    "run_batch",
 ]
 
 

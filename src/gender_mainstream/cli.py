@@ -57,6 +57,11 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
         metavar="SIZE",
         help="refuse files larger than SIZE (default 32M; suffixes K, M, G)",
     )
+    p.add_argument(
+        "--ocr",
+        action="store_true",
+        help="read scanned PDF pages with Tesseract (needs tesseract-ocr-vie)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -106,6 +111,41 @@ def build_parser() -> argparse.ArgumentParser:
     )
     review.add_argument("-q", "--quiet", action="store_true", help="text format: summary only")
     _add_input_options(review)
+
+    batch = sub.add_parser(
+        "batch",
+        help="review a folder tree in parallel: results.jsonl, summaries, dashboard",
+        description="Review every .txt/.docx/.pdf (and .doc with LibreOffice) under PATH in "
+        "worker processes. Results go to OUTDIR/results.jsonl one line per document as they "
+        "finish; a killed run keeps every finished line and --resume continues it.",
+    )
+    batch.add_argument("paths", nargs="+", metavar="PATH")
+    batch.add_argument("-o", "--output", required=True, metavar="OUTDIR")
+    batch.add_argument(
+        "--jobs", type=int, default=None, metavar="N", help="worker processes (default: cores)"
+    )
+    batch.add_argument("--resume", action="store_true", help="continue an interrupted run")
+    batch.add_argument("--rules", action="append", default=[], metavar="DIR")
+    batch.add_argument("--suppress", metavar="FILE")
+    batch.add_argument(
+        "--no-html", action="store_true", help="do not write one HTML report per document"
+    )
+    batch.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="give up on a document after this long (default 600; 0: never)",
+    )
+    batch.add_argument(
+        "--executor",
+        choices=["local", "dask"],
+        default="local",
+        help="local worker processes, or a Dask cluster (pip install 'gender-mainstream"
+        "[distributed]')",
+    )
+    batch.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://h:8786")
+    _add_input_options(batch)
 
     parse = sub.add_parser("parse", help="show the parsed document structure")
     parse.add_argument("file", metavar="FILE")
@@ -182,7 +222,7 @@ def _cmd_review(args: argparse.Namespace) -> int:
     input_failed = False
     for name in args.files:
         try:
-            document = parse_file(name, password=args.password, max_bytes=max_bytes)
+            document = parse_file(name, password=args.password, max_bytes=max_bytes, ocr=args.ocr)
             report = review_document(document, rules=pack, suppress=entries)
         except InputError as exc:
             _err(exc.line())
@@ -261,6 +301,70 @@ def _write_reports(args: argparse.Namespace, reports: list[Report], pack: Any) -
             out.close()
 
 
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from gender_mainstream.batch import DEFAULT_TIMEOUT_S, BatchOptions, run_batch
+    from gender_mainstream.checks.loader import load_rules
+    from gender_mainstream.suppress import load_suppressions
+
+    jobs = args.jobs or os.cpu_count() or 1
+    if jobs < 1:
+        _err(f"--jobs must be at least 1, not {jobs}")
+        return ExitStatus.INPUT
+    if args.timeout is not None and args.timeout < 0:
+        _err(f"--timeout must be 0 (no limit) or more seconds, not {args.timeout:g}")
+        return ExitStatus.INPUT
+    if args.executor == "dask" and not args.scheduler:
+        _err("--executor dask needs --scheduler ADDRESS (tcp://host:8786)")
+        return ExitStatus.INPUT
+    load_rules(args.rules)  # fail fast on a bad rule folder, before any worker starts
+    if args.suppress:
+        load_suppressions(args.suppress)
+    if args.ocr:
+        from gender_mainstream.ingest.ocr import ocr_available
+
+        problem = ocr_available()
+        if problem:
+            _err(f"--ocr: {problem}; install tesseract-ocr-vie or run without --ocr")
+            return ExitStatus.INPUT
+    options = BatchOptions(
+        out_dir=str(Path(args.output)),
+        rules=tuple(str(Path(r).resolve()) for r in args.rules),
+        suppress=str(Path(args.suppress).resolve()) if args.suppress else None,
+        ocr=args.ocr,
+        max_bytes=args.max_bytes,
+        html=not args.no_html,
+        timeout_s=DEFAULT_TIMEOUT_S if args.timeout is None else (args.timeout or None),
+    )
+    executor = None
+    if args.executor == "dask":
+        from gender_mainstream.batch_dask import dask_executor
+
+        executor = dask_executor(args.scheduler)
+    summary = run_batch(
+        args.paths,
+        args.output,
+        jobs=jobs,
+        resume=args.resume,
+        options=options,
+        executor=executor,
+        progress=sys.stderr,
+    )
+    codes = ", ".join(f"{k} {v}" for k, v in sorted(summary.errors_by_code.items()))
+    print(
+        f"{summary.found} documents found, {summary.skipped} already done, "
+        f"{summary.reviewed} reviewed in {summary.seconds:.1f}s"
+        + (f", {summary.failed} could not be read ({codes})" if summary.failed else "")
+        + (
+            f"; dropped {summary.torn_lines_dropped} torn line(s)"
+            if summary.torn_lines_dropped
+            else ""
+        )
+        + f". Results: {Path(args.output) / 'results.jsonl'}, dashboard: "
+        f"{Path(args.output) / 'dashboard.html'}"
+    )
+    return ExitStatus.OK
+
+
 def _cmd_parse(args: argparse.Namespace) -> int:
     import json
 
@@ -269,7 +373,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     from gender_mainstream.report.text import render_document
 
     max_bytes = DEFAULT_MAX_BYTES if args.max_bytes is None else args.max_bytes
-    doc = parse_file(args.file, password=args.password, max_bytes=max_bytes)
+    doc = parse_file(args.file, password=args.password, max_bytes=max_bytes, ocr=args.ocr)
     if args.format == "json":
         json.dump(doc.to_parse_json(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -385,7 +489,13 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return ExitStatus.OK
 
 
-_COMMANDS = {"review": _cmd_review, "parse": _cmd_parse, "rules": _cmd_rules, "eval": _cmd_eval}
+_COMMANDS = {
+    "review": _cmd_review,
+    "batch": _cmd_batch,
+    "parse": _cmd_parse,
+    "rules": _cmd_rules,
+    "eval": _cmd_eval,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,7 +14,9 @@ Exception tree::
     │   ├── DamagedFileError       GM-E120  truncated/corrupt PDF or DOCX, malformed XML
     │   ├── EncryptedFileError     GM-E121  password-protected PDF (use --password)
     │   ├── UnsafeFileError        GM-E122  zip bomb and similar hostile containers
-    │   └── NeedsOcrError          GM-E130  scanned PDF with no text layer on any page
+    │   ├── NeedsOcrError          GM-E130  scanned PDF with no text layer on any page
+    │   └── OcrUnavailableError    GM-E131  --ocr asked for, Tesseract/Vietnamese data missing
+    │                                       or failing (defined in ingest/ocr.py)
     ├── RuleError                  exit code 2: a rule file is invalid (GM-E2xx)
     └── InternalError              exit code 3: a bug; rerun with --debug and report it
 
@@ -206,7 +208,7 @@ class NeedsOcrError(InputError):
         super().__init__(
             path,
             f"scanned PDF: none of its {pages} page(s) has a text layer (needs OCR)",
-            "run OCR on it (e.g. ocrmypdf -l vie) or review the original .docx",
+            "rerun with --ocr (needs tesseract-ocr-vie) or review the original .docx",
         )
 
 

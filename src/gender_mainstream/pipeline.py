@@ -16,7 +16,14 @@ from gender_mainstream.scorecard import build_scorecard
 from gender_mainstream.structure import build_document
 from gender_mainstream.suppress import SuppressEntry, apply_suppressions, load_suppressions
 
-__all__ = ["parse_file", "parse_text", "review_document", "review_file", "review_text"]
+__all__ = [
+    "OCR_CONFIDENCE",
+    "parse_file",
+    "parse_text",
+    "review_document",
+    "review_file",
+    "review_text",
+]
 
 
 def parse_file(
@@ -24,14 +31,17 @@ def parse_file(
     *,
     password: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    ocr: bool = False,
 ) -> Document:
     """Read, normalize and structure one .txt, .docx or .pdf file (format read from content).
+
+    With `ocr`, scanned PDF pages are read by Tesseract (findings there get lower confidence).
 
     Raises:
         InputError: the file cannot be read as a document; the message says why and what to do.
 
     """
-    raw = read_raw(path, password=password, max_bytes=max_bytes)
+    raw = read_raw(path, password=password, max_bytes=max_bytes, ocr=ocr)
     return build_document(raw, normalize(raw))
 
 
@@ -39,6 +49,9 @@ def parse_text(text: str, *, path: str = "<text>") -> Document:
     """Structure a document given as a string (read exactly like a UTF-8 .txt file)."""
     raw = read_bytes(text.encode("utf-8"), path)
     return build_document(raw, normalize(raw))
+
+
+OCR_CONFIDENCE = 0.7
 
 
 def _pack(rules: RulePack | Sequence[str | Path] | None) -> RulePack:
@@ -64,6 +77,10 @@ def review_document(
     """Review an already parsed document."""
     pack = _pack(rules)
     result = run_checks(document, pack)
+    ocr_pages = {i.page for i in document.errors if i.code == "GM-W131" and i.page}
+    for f in result.findings:
+        if f.location.page in ocr_pages:  # read by OCR: the words may be misread
+            f.confidence = round(f.confidence * OCR_CONFIDENCE, 3)
     findings, suppressed = apply_suppressions(
         result.findings, document.metadata, _entries(suppress)
     )

@@ -79,7 +79,9 @@ def _read_ole(data: bytes, path: str) -> RawDocument:
 _DECLARED = {".txt": "txt", ".text": "txt", ".docx": "docx", ".pdf": "pdf", ".doc": "doc"}
 
 
-def read_bytes(data: bytes, path: str, *, password: str | None = None) -> RawDocument:
+def read_bytes(
+    data: bytes, path: str, *, password: str | None = None, ocr: bool = False
+) -> RawDocument:
     """Read file contents that are already in memory; `path` is used in messages only."""
     if not data:
         raise EmptyFileError(path)
@@ -87,7 +89,7 @@ def read_bytes(data: bytes, path: str, *, password: str | None = None) -> RawDoc
     if kind == "pdf":
         from gender_mainstream.ingest.pdf import read_pdf
 
-        raw = read_pdf(data, path, password)
+        raw = read_pdf(data, path, password, ocr=ocr)
     elif kind == "zip":
         from gender_mainstream.ingest.docx import read_docx
 
@@ -129,8 +131,11 @@ def read_raw(
     *,
     password: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    ocr: bool = False,
 ) -> RawDocument:
     """Read one file from disk, read-only, and refuse what cannot be reviewed.
+
+    With `ocr`, PDF pages that are scanned images are read with Tesseract (see ingest.ocr).
 
     Raises:
         InputError: one of its subclasses, with a one-line message and the fix.
@@ -165,4 +170,4 @@ def read_raw(
         raise NotAFileError(name) from exc
     if len(data) > max_bytes:
         raise FileTooLargeError(name, len(data), max_bytes)
-    return read_bytes(data, name, password=password)
+    return read_bytes(data, name, password=password, ocr=ocr)

@@ -62,8 +62,10 @@ def _page_has_image(page: object) -> bool:
     return False
 
 
-def read_pdf(data: bytes, path: str, password: str | None = None) -> RawDocument:
-    """Read the text layer of every page.
+def read_pdf(
+    data: bytes, path: str, password: str | None = None, *, ocr: bool = False
+) -> RawDocument:
+    """Read the text layer of every page (and, with `ocr`, the scanned pages by OCR).
 
     Raises:
         EncryptedFileError: the PDF needs a password, or the one given is wrong.
@@ -106,7 +108,22 @@ def read_pdf(data: bytes, path: str, password: str | None = None) -> RawDocument
                     finally:
                         textpage.close()
                     if not text.strip() and _page_has_image(page):
-                        ocr_pages.append(i + 1)
+                        if ocr:
+                            from gender_mainstream.ingest.ocr import ocr_page
+
+                            text = ocr_page(page, path, i + 1)
+                            issues.append(
+                                DocIssue(
+                                    code="GM-W131",
+                                    message=f"page {i + 1} was read by OCR; check its findings "
+                                    "against the scan",
+                                    page=i + 1,
+                                )
+                            )
+                            if not text.strip():
+                                ocr_pages.append(i + 1)
+                        else:
+                            ocr_pages.append(i + 1)
                 finally:
                     page.close()
             except pdfium.PdfiumError as exc:
@@ -131,8 +148,8 @@ def read_pdf(data: bytes, path: str, password: str | None = None) -> RawDocument
         issues.append(
             DocIssue(
                 code="GM-W130",
-                message=f"page {page_no} is a scanned image with no text layer (needs OCR); "
-                "it was not reviewed",
+                message=f"page {page_no} is a scanned image with no text layer and was not "
+                "reviewed; rerun with --ocr to read it",
                 page=page_no,
             )
         )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from gender_mainstream.model import Report
 
-__all__ = ["CSV_COLUMNS", "render_csv"]
+__all__ = ["CSV_COLUMNS", "finding_row", "render_csv", "write_rows"]
 
 CSV_COLUMNS = [
     "path",
@@ -33,36 +34,52 @@ CSV_COLUMNS = [
 ]
 
 
+def finding_row(document: Mapping[str, Any], finding: Mapping[str, Any]) -> dict[str, Any]:
+    """Return one row for a finding, from report JSON (§3.2): the batch's findings.csv too."""
+    loc = finding.get("location") or {}
+
+    def opt(key: str) -> Any:
+        value = loc.get(key)
+        return "" if value is None else value
+
+    return {
+        "path": document.get("path") or "",
+        "doc_type": document.get("doc_type") or "",
+        "number": document.get("number") or "",
+        "date": document.get("date") or "",
+        "rule_id": finding["rule_id"],
+        "category": finding["category"],
+        "severity": finding["severity"],
+        "confidence": f"{finding.get('confidence') or 0:.2f}",
+        "section": loc.get("section") or "",
+        "page": opt("page"),
+        "paragraph": opt("paragraph"),
+        "line": opt("line"),
+        "start": opt("start"),
+        "end": opt("end"),
+        "text": finding.get("text") or "",
+        "message": finding.get("message") or "",
+        "legal_basis": "; ".join(b["citation"] for b in finding.get("legal_basis") or []),
+        "suggestion": finding.get("suggestion") or "",
+        "fingerprint": finding.get("fingerprint") or "",
+    }
+
+
+def write_rows(
+    rows: Sequence[Mapping[str, Any]], columns: Sequence[str], *, bom: bool = True
+) -> str:
+    """Return CSV text: a header of `columns`, then the rows (CRLF lines, as Excel writes)."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\r\n", extrasaction="ignore")
+    w.writeheader()
+    w.writerows(rows)
+    return ("\ufeff" if bom else "") + buf.getvalue()
+
+
 def render_csv(reports: Sequence[Report], *, bom: bool = True) -> str:
     """Return the CSV text (with a leading BOM unless `bom` is False)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    rows: list[dict[str, Any]] = []
     for r in reports:
-        m = r.document
-        for f in r.findings:
-            loc = f.location
-            writer.writerow(
-                [
-                    m.path,
-                    m.doc_type or "",
-                    m.number or "",
-                    m.date.isoformat() if m.date else "",
-                    f.rule_id,
-                    f.category.value,
-                    f.severity.value,
-                    f"{f.confidence:.2f}",
-                    loc.section or "",
-                    "" if loc.page is None else loc.page,
-                    "" if loc.paragraph is None else loc.paragraph,
-                    "" if loc.line is None else loc.line,
-                    "" if loc.start is None else loc.start,
-                    "" if loc.end is None else loc.end,
-                    f.text or "",
-                    f.message,
-                    "; ".join(b.citation for b in f.legal_basis),
-                    f.suggestion or "",
-                    f.fingerprint,
-                ]
-            )
-    return ("\ufeff" if bom else "") + buf.getvalue()
+        wire = r.wire()
+        rows.extend(finding_row(wire["document"], f) for f in wire["findings"])
+    return write_rows(rows, CSV_COLUMNS, bom=bom)

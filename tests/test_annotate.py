@@ -11,12 +11,12 @@ from pathlib import Path
 
 import docx
 import pytest
-from tests.docgen import write_pdf, write_txt
-from tests.test_cli import cli
 
+from docgen import write_pdf, write_txt
 from gender_mainstream import parse_file, review_document
 from gender_mainstream.errors import InputError
 from gender_mainstream.report.annotate import AUTHOR, annotate_docx
+from test_cli import cli
 
 RANGE_RE = re.compile(
     r'<w:commentRangeStart w:id="(\d+)"/>(.*?)<w:commentRangeEnd w:id="\1"/>', re.S

@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.docgen import write_docx, write_pdf
-from tests.test_bad_input import CASES, Case
 
+from docgen import write_docx, write_pdf
 from gender_mainstream.batch import (
     TOO_SLOW,
     WORKER_DIED,
@@ -28,6 +27,7 @@ from gender_mainstream.batch import (
     run_batch,
 )
 from gender_mainstream.errors import InputError
+from test_bad_input import CASES, Case
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT / "corpora"
@@ -218,7 +218,8 @@ def test_dask_local_cluster_gives_the_same_results(tmp_path: Path) -> None:
 def _scan_pdf(path: Path, lines: list[str]) -> Path:
     """A PDF whose only page is a picture of Vietnamese text (no text layer)."""
     from PIL import Image, ImageDraw, ImageFont
-    from tests.docgen import font_path
+
+    from docgen import font_path
 
     img = Image.new("L", (2480, 1200), 255)
     draw = ImageDraw.Draw(img)
@@ -387,3 +388,33 @@ def test_a_document_over_the_time_limit_is_stopped_and_recorded(tmp_path: Path) 
     # The alarm is gone afterwards: a normal run in the same process is untouched.
     again = run_batch([docs], tmp_path / "again", jobs=1)
     assert again.failed == 0 and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_ctrl_c_keeps_finished_results_and_says_how_to_go_on(tmp_path: Path) -> None:
+    docs = _copy_corpus(tmp_path / "docs")
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [*CLI, "batch", str(docs), "-o", str(out), "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    results = out / "results.jsonl"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if results.exists() and results.read_bytes().count(b"\n") >= 3:
+            break
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends to the terminal's process group
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    kept, torn = read_results(results)
+    last = err.strip().splitlines()[-1]
+    assert last == (
+        f"gender-mainstream: error: interrupted: {len(kept)} finished document(s) kept in "
+        f"{results}; run the same command with --resume to go on"
+    )
+    assert "Traceback" not in err and torn == 0
+    summary = run_batch([docs], out, resume=True, jobs=1)
+    assert summary.skipped == len(kept) and summary.skipped + summary.reviewed == summary.found

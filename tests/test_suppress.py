@@ -7,11 +7,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from tests.test_cli import SAMPLE, cli
 
 from gender_mainstream import review_text
 from gender_mainstream.errors import RuleError
 from gender_mainstream.suppress import SuppressEntry, load_suppressions
+from test_cli import SAMPLE, cli
 
 TEXT = (
     "KẾ HOẠCH\nTuyển dụng năm 2025\nI. NỘI DUNG\n"

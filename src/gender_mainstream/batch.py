@@ -32,6 +32,7 @@ from typing import Any, TextIO
 __all__ = [
     "BATCH_SUFFIXES",
     "DEFAULT_TIMEOUT_S",
+    "RESULTS",
     "TOO_SLOW",
     "WORKER_DIED",
     "BatchOptions",

@@ -340,15 +340,26 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         from gender_mainstream.batch_dask import dask_executor
 
         executor = dask_executor(args.scheduler)
-    summary = run_batch(
-        args.paths,
-        args.output,
-        jobs=jobs,
-        resume=args.resume,
-        options=options,
-        executor=executor,
-        progress=sys.stderr,
-    )
+    try:
+        summary = run_batch(
+            args.paths,
+            args.output,
+            jobs=jobs,
+            resume=args.resume,
+            options=options,
+            executor=executor,
+            progress=sys.stderr,
+        )
+    except KeyboardInterrupt:
+        from gender_mainstream.batch import RESULTS, read_results
+
+        kept, _ = read_results(Path(args.output) / RESULTS)
+        sys.stderr.write("\n")
+        _err(
+            f"interrupted: {len(kept)} finished document(s) kept in "
+            f"{Path(args.output) / RESULTS}; run the same command with --resume to go on"
+        )
+        return 130
     codes = ", ".join(f"{k} {v}" for k, v in sorted(summary.errors_by_code.items()))
     print(
         f"{summary.found} documents found, {summary.skipped} already done, "

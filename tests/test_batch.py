@@ -290,29 +290,38 @@ def _children() -> list[int]:
     return out
 
 
-def _kill_workers(stop: threading.Event, results: Path, after_lines: int, once: bool) -> None:
+def _kill_workers(
+    stop: threading.Event, results: Path, after_lines: int, once: bool, killed: list[int]
+) -> None:
     while not stop.is_set():
         if results.exists() and results.read_bytes().count(b"\n") >= after_lines:
             for pid in _children():
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)  # what the out-of-memory killer does
-                if once:
+                    killed.append(pid)
+                if once and killed:
                     return
         time.sleep(0.002)
 
 
-def _batch_while_killing(docs: Path, out: Path, *, after_lines: int, once: bool) -> Any:
-    """Run a --jobs 2 batch while a thread SIGKILLs its workers (once, or all the time)."""
+def _batch_while_killing(
+    docs: Path, out: Path, *, after_lines: int, once: bool, jobs: int = 2
+) -> Any:
+    """Run a batch while a thread SIGKILLs its workers (once, or all the time)."""
     stop = threading.Event()
+    killed: list[int] = []
     killer = threading.Thread(
-        target=_kill_workers, args=(stop, out / "results.jsonl", after_lines, once), daemon=True
+        target=_kill_workers,
+        args=(stop, out / "results.jsonl", after_lines, once, killed),
+        daemon=True,
     )
     killer.start()
     try:
-        return run_batch([docs], out, jobs=2)
+        return run_batch([docs], out, jobs=jobs)
     finally:
         stop.set()
         killer.join()
+        assert killed, "no worker was killed: the test did not test anything"
 
 
 needs_proc = pytest.mark.skipif(
@@ -322,10 +331,12 @@ needs_proc = pytest.mark.skipif(
 
 
 @needs_proc
-def test_a_killed_worker_costs_no_document(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_killed_worker_costs_no_document(tmp_path: Path, jobs: int) -> None:
+    # --jobs 1 too: its worker is a process of its own, so the run survives it.
     docs = _copy_corpus(tmp_path / "docs", limit=24)
     out = tmp_path / "out"
-    summary = _batch_while_killing(docs, out, after_lines=2, once=True)
+    summary = _batch_while_killing(docs, out, after_lines=2, once=True, jobs=jobs)
     records, torn = read_results(out / "results.jsonl")
     assert torn == 0 and summary.reviewed == len(records) == 24
     # The documents in flight when the worker died were reviewed again, alone: all fine.

@@ -71,6 +71,37 @@ def test_outdated_agency_is_a_warning_only_after_the_2025_reorganisation() -> No
     ]
 
 
+def _undated(body: str) -> str:
+    # A copy whose header (number, place and date) was cut, as in crawled archives.
+    return "QUYẾT ĐỊNH\nVề một số chính sách\n" + textwrap.dedent(body).strip() + "\n"
+
+
+def test_an_undated_text_is_dated_by_the_newest_dates_it_cites() -> None:
+    body = """
+    Căn cứ Quyết định số 555/2007/QĐ-TTg ngày 30/5/2007 của Thủ tướng Chính phủ;
+    Căn cứ Nghị định số 55/2009/NĐ-CP ngày 03/6/2009 của Chính phủ;
+    Điều 1. Giao Sở Lao động - Thương binh và Xã hội chủ trì theo dõi công tác bình đẳng giới.
+    """
+    findings = [f for f in review_text(_undated(body)).findings if f.rule_id == "GM-PRO-005"]
+    assert [f.severity for f in findings] == [Severity.INFO]
+    assert "mốc thời gian muộn nhất nêu trong văn bản là năm 2009" in findings[0].message
+    # The same text with a 2025 header is judged as a 2025 text.
+    dated = review_text(_doc("12 tháng 5 năm 2025", body)).findings
+    assert [f.severity for f in dated if f.rule_id == "GM-PRO-005"] == [Severity.WARNING]
+    # A newer citation moves the estimate past the reorganisation: a warning again.
+    newer = body + "Căn cứ Nghị định số 120/2025/NĐ-CP ngày 11/6/2025 của Chính phủ;\n"
+    assert [
+        f.severity for f in review_text(_undated(newer)).findings if f.rule_id == "GM-PRO-005"
+    ] == [Severity.WARNING]
+
+
+def test_one_citation_does_not_date_a_pasted_clause() -> None:
+    clause = "Căn cứ Nghị định số 55/2009/NĐ-CP, giao Sở Lao động - Thương binh và Xã hội theo dõi."
+    findings = [f for f in review_text(clause).findings if f.category == "procedure"]
+    assert findings and all(f.severity == Severity.WARNING for f in findings)
+    assert not any("không ghi ngày" in f.message for f in findings)
+
+
 # --- relevance and the scorecard --------------------------------------------------------
 
 PLAN = """

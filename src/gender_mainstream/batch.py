@@ -389,13 +389,10 @@ def _local(
     When a worker dies (a crash in a PDF library, the kernel's out-of-memory killer), the pool
     is lost with every document in flight. Those documents are put aside and the rest goes on
     in a new pool; then each one put aside is retried alone in its own process, so the one that
-    kills its worker gets an error record and the innocent ones their results.
+    kills its worker gets an error record and the innocent ones their results. `--jobs 1` uses
+    one worker process too, not the coordinator: in-process, a document that crashes the
+    interpreter would end the run, and every `--resume` would start with it and crash again.
     """
-    if jobs <= 1:
-        _worker_init(options.rules)
-        for path, sha in work:
-            yield review_one(path, sha, options)
-        return
     from concurrent.futures.process import BrokenProcessPool
 
     queue = deque(work)
@@ -405,7 +402,7 @@ def _local(
             pending: dict[Future[dict[str, Any]], tuple[str, str | None]] = {}
             broken = False
             while True:
-                while queue and not broken and len(pending) < jobs * 4:  # a few ahead
+                while queue and not broken and len(pending) < max(1, jobs) * 4:  # a few ahead
                     item = queue.popleft()
                     try:
                         pending[pool.submit(review_one, *item, options)] = item

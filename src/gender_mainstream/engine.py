@@ -83,11 +83,10 @@ def legal_basis_on(spec: RuleBase, day: dt.date | None) -> list[LegalBasis]:
     ]
 
 
-def _applies(spec: RuleBase, document: Document) -> bool:
+def _applies(spec: RuleBase, document: Document, day: dt.date | None) -> bool:
     doc_type = document.metadata.doc_type
     if doc_type is not None and doc_type in spec.skip_doc_types:
         return False
-    day = document.metadata.date
     if spec.applies_from is not None and day is not None and day < spec.applies_from:
         return False
     # A rule about texts of a past legal regime needs a date to know the text is from then.
@@ -117,9 +116,10 @@ def _relevant_by_findings(
     topics = adoc.cache.get("topics")
     if topics is None or topics.gender_relevant:
         return
+    day = adoc.reference_day()[0]
     for hit in hits:
         spec = pack.by_id[hit.rule_id]
-        if spec.category in _TREATS_SEXES_APART and _applies(spec, document):
+        if spec.category in _TREATS_SEXES_APART and _applies(spec, document, day):
             topics.gender_relevant = True
             document.metadata.gender_relevant = True
             return
@@ -170,14 +170,14 @@ def run_checks(document: Document, pack: RulePack) -> CheckResult:
             _relevant_by_findings(hits, pack, document, adoc)
         hits.extend(checker.check(adoc))
     hits, dropped = _limit_repeats(hits, pack)
-    day = document.metadata.date
+    day, estimated = adoc.reference_day()
     seen: set[tuple[str, int | None, int | None, str | None]] = set()
     occurrences: Counter[tuple[str, str | None, str]] = Counter()
     findings: list[Finding] = []
     for hit in sorted(hits, key=lambda h: (h.start if h.start is not None else -1, h.rule_id)):
         key = (hit.rule_id, hit.start, hit.end, hit.section)
         spec = pack.by_id[hit.rule_id]
-        if key in seen or not _applies(spec, document):
+        if key in seen or not _applies(spec, document, day):
             continue
         seen.add(key)
         matched = document.text[hit.start : hit.end] if hit.start is not None else None
@@ -190,8 +190,14 @@ def run_checks(document: Document, pack: RulePack) -> CheckResult:
             message += f" (Nội dung tương tự còn ở {dropped[hit.rule_id]} chỗ khác trong văn bản.)"
         if spec.unlawful_from is not None and day is not None and day < spec.unlawful_from:
             severity = Severity.INFO
+            issued = (
+                "Văn bản không ghi ngày ban hành; mốc thời gian muộn nhất nêu trong văn bản"
+                f" là năm {day.year},"
+                if estimated
+                else f"Văn bản ban hành ngày {day:%d/%m/%Y},"
+            )
             message += (
-                f" Văn bản ban hành ngày {day:%d/%m/%Y}, trước khi quy định hiện hành có hiệu lực"
+                f" {issued} trước khi quy định hiện hành có hiệu lực"
                 f" ({spec.unlawful_from:%d/%m/%Y}): ghi nhận để rà soát, sửa đổi cho phù hợp."
             )
         findings.append(

@@ -18,6 +18,7 @@ spaCy is imported lazily: `gender-mainstream --help` must not pay its 0.9 s impo
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -48,6 +49,16 @@ def _item_kind(text: str) -> str | None:
 
 
 _ROMAN_RE = re.compile(r"^[IVXLC]+$")
+
+
+# Dates a text cites: a document number with its year ("55/2009/NĐ-CP"), a full date written
+# out ("ngày 16 tháng 12 năm 2009") or in figures ("30/3/2010").
+_CITED_DATE_RE = re.compile(
+    r"(?<![\w/])\d{1,4}/(?P<y1>(?:19|20)\d\d)/[A-ZĐ]"
+    r"|ngày\s+(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>(?:19|20)\d\d)"
+    r"|(?<![\w/])(?P<d3>\d{1,2})/(?P<m3>\d{1,2})/(?P<y3>(?:19|20)\d\d)(?![\w/])",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=1)
@@ -99,6 +110,45 @@ class AnalyzedDoc:
     name_words: frozenset[int] = frozenset()
     _docs: dict[int, Doc] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict)  # per-document results shared by checkers
+
+    def reference_day(self) -> tuple[dt.date | None, bool]:
+        """Return the day the text speaks from, and whether that day is only estimated.
+
+        The header date when there is one. A text without it (a copy whose header was cut, an
+        old resolution typed again) is dated by the newest document number or full date it
+        cites: it cannot be older than what it cites, and an old text cites only old ones.
+        Without that, a 2009 directive naming the Sở Kế hoạch và Đầu tư would be read as a
+        2025 text naming an abolished agency. Year-only evidence counts as 31 December, so an
+        estimate errs towards the current law. A text citing fewer than two dated texts stays
+        undated and is read as current (a pasted draft clause).
+        """
+        cached = self.cache.get("reference-day")
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        day = self.document.metadata.date
+        result: tuple[dt.date | None, bool] = (day, False)
+        if day is None:
+            today = dt.date.today()
+            seen: set[dt.date] = set()
+            for m in _CITED_DATE_RE.finditer(self.document.text):
+                try:
+                    if m.group("y1"):  # "số 55/2009/NĐ-CP": the year only
+                        found = dt.date(int(m.group("y1")), 12, 31)
+                    else:
+                        y = int(m.group("y2") or m.group("y3"))
+                        mo = int(m.group("m2") or m.group("m3"))
+                        d = int(m.group("d2") or m.group("d3"))
+                        found = dt.date(y, mo, d)
+                except ValueError:
+                    continue
+                if found <= today:
+                    seen.add(found)
+            # One citation is too little to date a text by: a pasted clause citing a repealed
+            # decree is more likely a current draft than an old text.
+            if len(seen) >= 2:
+                result = (max(seen), True)
+        self.cache["reference-day"] = result
+        return result
 
     def titles_of(self, paragraph: int) -> str:
         """Return the lower-cased titles of the sections containing a paragraph, outermost first."""

@@ -171,7 +171,7 @@ class NumericChecker:
 
     def check(self, adoc: AnalyzedDoc) -> Iterator[Hit]:
         """Yield hits sentence by sentence, for sentences holding the rules' anchors."""
-        day = adoc.document.metadata.date
+        day = adoc.reference_day()[0]
         for rule_id, spec in self.rules.items():
             anchors = {lower(canonicalize(a)) for a in spec.anchors} or (
                 {"nam", "nữ"} if spec.kind == "sex_difference" else set()
@@ -272,7 +272,7 @@ class NumericChecker:
         year = (
             int(year_m.group(1))
             if year_m
-            else (adoc.document.metadata.date.year if adoc.document.metadata.date else 2025)
+            else (day.year if (day := adoc.reference_day()[0]) else 2025)
         )
         # The milestone already due by that year (a 2026 target is held to the 2025 one).
         due = [y for y in sorted(spec.national) if y <= year] or [min(spec.national)]

@@ -104,6 +104,7 @@ class AnalyzedDoc:
     ends: list[int]
     sentence_of: list[int]  # sentence index of each word
     section_titles: dict[str, str] = field(default_factory=dict)  # path -> lower-cased title chain
+    own_titles: dict[str, str] = field(default_factory=dict)  # path -> its own lower-cased title
     # Word spans [w0, w1) of organisation names ("Hội Liên hiệp Phụ nữ"), found by the topic
     # detector, and the set of their words.
     name_spans: list[tuple[int, int]] = field(default_factory=list)
@@ -150,10 +151,22 @@ class AnalyzedDoc:
         self.cache["reference-day"] = result
         return result
 
-    def titles_of(self, paragraph: int) -> str:
-        """Return the lower-cased titles of the sections containing a paragraph, outermost first."""
+    def titles_of(self, paragraph: int, *, headings_only: bool = False) -> str:
+        """Return the lower-cased titles of the sections containing a paragraph, outermost first.
+
+        With `headings_only`, a numbered item's own line does not count its own title: there
+        the "title" is the item's first sentence, the very text being judged.
+        """
         path = self.document.paragraphs[paragraph].section
-        return self.section_titles.get(path, "") if path else ""
+        if not path:
+            return ""
+        chain = self.section_titles.get(path, "")
+        own = self.own_titles.get(path, "")
+        # A numbered item's "title" is its own first sentence ("3. Khi xảy ra mâu thuẫn, …
+        # hạn chế lập biên bản …"): on that very line it is the text, not a heading over it.
+        if headings_only and own and own in lower(self.document.paragraphs[paragraph].text):
+            return chain[: -len(own)].removesuffix(" / ")
+        return chain
 
     def positions(self, word: str) -> list[int]:
         """Return the indices of the words equal to `word` (lower-case), in order."""
@@ -340,12 +353,16 @@ def analyze(document: Document, *, with_fold: bool) -> AnalyzedDoc:
             sentences.append(SentenceRef(pi, s.start, s.end, w0, len(norms), upper))
     folds = fold("\x00".join(norms)).split("\x00") if with_fold and norms else None
     titles: dict[str, str] = {}
+    own: dict[str, str] = {}
 
     def walk(sections: list[Any], chain: str) -> None:
         for sec in sections:
             here = f"{chain} / {lower(sec.title)}" if chain else lower(sec.title)
             titles[sec.path] = here
+            own[sec.path] = lower(sec.title)
             walk(sec.children, here)
 
     walk(document.sections, "")
-    return AnalyzedDoc(document, sentences, norms, folds, starts, ends, sentence_of, titles)
+    return AnalyzedDoc(
+        document, sentences, norms, folds, starts, ends, sentence_of, titles, own_titles=own
+    )

@@ -4,9 +4,9 @@ The same few judgements decide most false positives whatever the rule type: a pr
 a critique in the sentence ("nghiêm cấm …", "xóa bỏ tư tưởng …"), a name that contains the
 word ("Việt Nam", "Hội Liên hiệp Phụ nữ"), a report section that describes problems ("tồn
 tại, hạn chế"). They are declared per rule (`exceptions`, `unless`, `unless_near`,
-`unless_section`, usually through shared vocabularies) and found here in one pass over the
-document for all rules at once. `requires` is the converse: a word the sentence must hold
-("học viên là nam" is a condition only in a sentence about conditions or selection).
+`unless_section`, `unless_title`, usually through shared vocabularies) and found here in one
+pass over the document for all rules at once. `requires` is the converse: a word the sentence
+must hold ("học viên là nam" is a condition only in a sentence about conditions or selection).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ class Context:
     def __init__(self, specs: Sequence[RuleBase], vocab: dict[str, list[str]]) -> None:
         self._index = PhraseIndex()
         self._sections: dict[str, list[str]] = {}
+        self._titles: dict[str, list[str]] = {}
         self.near_window: dict[str, int] = {}
         self._requires: set[str] = set()
         for spec in specs:
@@ -44,12 +45,20 @@ class Context:
             ):
                 for phrase in expand(phrases, vocab):
                     words = phrase_key(phrase)
-                    self._index.add(tuple(w.lower() for w in words), Term(spec.id, role, words))
+                    # "~phòng, chống": cancels in its own sentence, not from a list's lead-in
+                    # ("Thành lập Tổ công tác phòng, chống bạo lực gia đình, gồm:" names a
+                    # team; it does not prohibit what its member list says).
+                    here = "u" if role == "U" and phrase.startswith("~") else role
+                    self._index.add(tuple(w.lower() for w in words), Term(spec.id, here, words))
             if spec.requires:
                 self._requires.add(spec.id)
             if spec.unless_section:
                 self._sections[spec.id] = [
                     lower(" ".join(phrase_key(p))) for p in expand(spec.unless_section, vocab)
+                ]
+            if spec.unless_title:
+                self._titles[spec.id] = [
+                    lower(" ".join(phrase_key(p))) for p in expand(spec.unless_title, vocab)
                 ]
 
     def _hits(self, adoc: AnalyzedDoc) -> _Hits:
@@ -84,14 +93,22 @@ class Context:
         if roles:
             if any(a < w1 and w0 < b for a, b in roles.get("X", ())):
                 return True  # overlaps an exception: "nam" in "Việt Nam", "NAM ĐỊNH"
-            if roles.get("U"):
+            if roles.get("U") or roles.get("u"):
                 return True
             window = self.near_window.get(rule_id, 4)
             if any(w0 - window <= a < w1 for a, _ in roles.get("N", ())):
                 return True
         phrases = self._sections.get(rule_id)
         if phrases:
-            titles = adoc.titles_of(adoc.sentences[sentence].paragraph)
+            titles = adoc.titles_of(adoc.sentences[sentence].paragraph, headings_only=True)
             if titles and any(p in titles for p in phrases):
+                return True
+        phrases = self._titles.get(rule_id)
+        if phrases:
+            title = adoc.cache.get("title-words")
+            if title is None:
+                words = phrase_key(adoc.document.metadata.title or "")
+                title = adoc.cache["title-words"] = f" {lower(' '.join(words))} "
+            if any(f" {p} " in title for p in phrases):
                 return True
         return False

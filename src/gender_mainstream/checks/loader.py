@@ -388,7 +388,14 @@ def _load_dir(
 def _vocab_refs(spec: RuleBase) -> list[tuple[str, str]]:
     """Return (key, '@name') for every vocabulary a rule refers to."""
     refs: list[tuple[str, str]] = []
-    for key in ("exceptions", "unless", "unless_near", "unless_section", "locate_in"):
+    for key in (
+        "exceptions",
+        "unless",
+        "unless_near",
+        "unless_section",
+        "unless_title",
+        "locate_in",
+    ):
         refs.extend((key, item) for item in getattr(spec, key, []) or [])
     for pattern in getattr(spec, "patterns", []) or []:
         refs.extend(("also", item) for item in getattr(pattern, "also", []) or [])

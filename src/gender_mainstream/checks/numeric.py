@@ -69,6 +69,8 @@ _BARE_AGE_RES: list[tuple[re.Pattern[str], str]] = [
         "max",
     ),
     (re.compile(r"(?:từ|trên|đủ)\s*(\d{2})\s*trở\s*lên"), "min"),
+    # "Nam đến 55, nữ đến 50" in an age column: the upper end alone.
+    (re.compile(r"(?<![\w])(?:đến|tới)\s*(?:hết\s*|dưới\s*)?(\d{2})" + _NOT_AGE), "max"),
     (
         re.compile(r"(?<![\d.,/])(\d{2})(?=\s*(?:\(\s*|,?\s*(?:đối\s*với|với|cho)\s*)(?:nam|nữ))"),
         "exact",

@@ -174,8 +174,11 @@ class SpanRule(RuleBase):
     the same sentence that cancel it; `unless_near` cancel it only within `near_window` words
     before it (a "không" right in front negates, one clause away it does not);
     `unless_section` cancels it inside sections whose titles contain one of the phrases (a
-    report's "thực trạng, tồn tại, hạn chế" describes problems, it does not endorse them).
-    Entries starting with '@' name a vocabulary file in rules/vocab/.
+    report's "thực trạng, tồn tại, hạn chế" describes problems, it does not endorse them);
+    `unless_title` cancels it in a document whose title (trích yếu) holds one (the ages of
+    the Luật Dân quân tự vệ, restated in a text about selecting militia, are the law's own).
+    Entries starting with '@' name a vocabulary file in rules/vocab/. An `unless` phrase
+    starting with '~' cancels only in its own sentence, never from a list's lead-in.
     """
 
     case: Literal["smart", "sensitive", "insensitive"] = Field(
@@ -195,6 +198,9 @@ class SpanRule(RuleBase):
     )
     unless_section: list[str] = Field(
         default_factory=list, description="section title phrases where the rule is silent"
+    )
+    unless_title: list[str] = Field(
+        default_factory=list, description="document title phrases where the rule is silent"
     )
     requires: list[str] = Field(
         default_factory=list,

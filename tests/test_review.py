@@ -349,3 +349,36 @@ def test_unknown_macro_is_a_rule_error_with_a_guess(tmp_path: Path) -> None:
     assert "unknown macro {{PERSN}}" in str(exc.value) and "did you mean {{PERSON}}" in str(
         exc.value
     )
+
+
+# --- ages split by sex in table columns ---------------------------------------------------
+
+
+def test_age_columns_of_a_word_table_are_compared_row_by_row(tmp_path: Path) -> None:
+    import docx
+
+    from gender_mainstream import review_file
+
+    d = docx.Document()
+    d.add_paragraph("Điều 3. Độ tuổi cử đi đào tạo")
+    d.add_paragraph("Cán bộ được cử đi học có độ tuổi không quá:")
+    table = d.add_table(rows=3, cols=3)
+    rows = [
+        ("Trình độ", "Tuổi tối đa (nam)", "Tuổi tối đa (nữ)"),
+        ("Thạc sĩ", "40", "35"),
+        ("Tiến sĩ", "45", "40"),
+    ]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    stats = d.add_table(rows=2, cols=3)  # counts by sex under an age heading: statistics
+    for c, value in enumerate(("Nhóm tuổi", "Nam", "Nữ")):
+        stats.cell(0, c).text = value
+    for c, value in enumerate(("18 - 30", "45", "40")):
+        stats.cell(1, c).text = value
+    path = tmp_path / "tuoi.docx"
+    d.save(str(path))
+    found = [f for f in review_file(path).findings if f.rule_id == "GM-DIS-012"]
+    assert [f.text for f in found] == ["Tuổi tối đa (nữ)"]
+    assert (found[0].location.table, found[0].location.row, found[0].location.cell) == (1, 1, 3)
+    assert "nam (dưới 40 tuổi) và nữ (dưới 35 tuổi)" in found[0].message

@@ -3,6 +3,8 @@
 - `sex_difference`: ages stated for men and for women ("nam từ 18 đến 45 tuổi, nữ từ 18 đến
   40 tuổi", "từ 15 đến 60 tuổi đối với nam, từ 15 đến 55 tuổi đối với nữ"). `differs` flags
   different bounds; `mirrors` flags bounds equal to listed pairs (the repealed 60/55).
+  A table whose columns split ages by sex ("| Trình độ | Tuổi tối đa (nam) | Tuổi tối đa
+  (nữ) |", or "Độ tuổi" over "Nam | Nữ") is compared row by row.
 - `target`: a local target for an indicator compared with the national target of the same
   year (Nghị quyết 28/NQ-CP): "phấn đấu 40% cơ quan … có lãnh đạo chủ chốt là nữ" against 60%.
 """
@@ -201,6 +203,8 @@ class NumericChecker:
                     hit = self._hit(adoc, rule_id, sentence, span)
                     if hit is not None:
                         yield hit
+            if spec.kind == "sex_difference":
+                yield from self._table_columns(adoc, rule_id, spec, day)
             for (s1, b1), (s2, b2) in pairwise(lone):
                 if b1.sex == b2.sex or s2 - s1 > 2:
                     continue
@@ -215,6 +219,48 @@ class NumericChecker:
                 hit = self._hit(adoc, rule_id, sentence, (bound.start, bound.end, pair[2]))
                 if hit is not None:
                     yield hit
+
+    def _table_columns(
+        self, adoc: AnalyzedDoc, rule_id: str, spec: NumericRule, day: dt.date | None
+    ) -> Iterator[Hit]:
+        """Compare the men's and the women's age column of each table, row by row.
+
+        Reported once per table, on the women's column heading, where the limit is set apart.
+        """
+        text = adoc.document.text
+        for table in _tables(adoc):
+            if len(table) < 2:
+                continue
+            heads = _column_heads(text, table)
+            # The sex columns must be age columns themselves: "Tuổi tối đa (nữ)", or "Nữ"
+            # under "Độ tuổi". Counts by sex under "Nhóm tuổi" are statistics.
+            ages = {c: h for c, (_, h) in heads.items() if "tuổi" in h}
+            men = [c for c, h in ages.items() if _HEAD_SEX_RE.search(h) and "nữ" not in h]
+            women = [c for c, h in ages.items() if re.search(r"(?<!\w)nữ(?!\w)", h)]
+            if len(men) != 1 or len(women) != 1:
+                continue
+            cm, cf = men[0], women[0]
+            for row in table[1:]:
+                if max(cm, cf) >= len(row):
+                    continue
+                # The upper end of "18 - 45" is the limit that differs.
+                vm = _AGE_CELL_RE.findall(text[row[cm][0] : row[cm][1]])
+                vf = _AGE_CELL_RE.findall(text[row[cf][0] : row[cf][1]])
+                if not vm or not vf:
+                    continue
+                a, b = heads[cf][0]
+                bm = AgeBound("m", None, int(vm[-1]), a, b)
+                bf = AgeBound("f", None, int(vf[-1]), a, b)
+                context = lower(text[row[0][0] : row[-1][1]])
+                found = self._difference(spec, [bm, bf], day, context)
+                if found is None:
+                    continue
+                w0 = bisect_left(adoc.ends, a + 1)
+                w1 = bisect_right(adoc.starts, b - 1)
+                if w0 < w1 and self.context.cancels(adoc, rule_id, w0, w1):
+                    break
+                yield Hit(rule_id, a, b, paragraph=_paragraph_at(adoc, a), values=found[2])
+                break
 
     def _hit(
         self, adoc: AnalyzedDoc, rule_id: str, sentence: int, span: tuple[int, int, dict[str, str]]
@@ -293,6 +339,89 @@ class NumericChecker:
                 "year": str(due[-1]),
             },
         )
+
+
+_HEAD_SEX_RE = re.compile(r"(?<![\w])(?<!việt )(?:nam|nam giới)(?![\w])")
+_AGE_CELL_RE = re.compile(r"(?<![\d.,/])(\d{2})(?![\d.,/%])")
+_PIPE_CELL_RE = re.compile(r"(?<=\|)[^|]*(?=\|)")
+
+Span = tuple[int, int]
+
+
+def _strip(start: int, cell: str) -> Span:
+    """Return the span of a cell's text without the spaces around it."""
+    lead = len(cell) - len(cell.lstrip())
+    return start + lead, start + lead + len(cell.strip())
+
+
+def _paragraph_at(adoc: AnalyzedDoc, offset: int) -> int:
+    starts = adoc.cache.get("paragraph-starts")
+    if starts is None:
+        starts = adoc.cache["paragraph-starts"] = [p.start for p in adoc.document.paragraphs]
+    return max(bisect_right(starts, offset) - 1, 0)
+
+
+def _tables(adoc: AnalyzedDoc) -> list[list[list[Span]]]:
+    """Return the document's tables as rows of cell spans (offsets in Document.text).
+
+    Two shapes reach the text: rows written with pipes ("| a | b |", one paragraph a row),
+    and Word table cells (one or more paragraphs a cell, located by table, row and cell).
+    """
+    cached = adoc.cache.get("tables")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    tables: list[list[list[Span]]] = []
+    pipe: list[list[Span]] = []
+    word: dict[tuple[int, int, int], Span] = {}
+    docx = adoc.document.metadata.format == "docx"
+    for p in adoc.document.paragraphs:
+        if p.text.startswith("|"):
+            # Empty cells are kept: they hold the columns in line ("| Độ tuổi | |").
+            cells = [_strip(p.start + m.start(), m.group()) for m in _PIPE_CELL_RE.finditer(p.text)]
+            if cells and not all(
+                set(p.text[a - p.start : b - p.start].strip()) <= set("-: ") for a, b in cells
+            ):
+                pipe.append(cells)
+            continue
+        if pipe:
+            tables.append(pipe)
+            pipe = []
+        if docx:
+            loc = p.location
+            if loc.table is not None and loc.row is not None and loc.cell is not None:
+                key = (loc.table, loc.row, loc.cell)
+                old = word.get(key)
+                word[key] = (old[0], p.end) if old else (p.start, p.end)
+    if pipe:
+        tables.append(pipe)
+    by_table: dict[int, dict[int, list[tuple[int, Span]]]] = {}
+    for (t, r, c), span in word.items():
+        by_table.setdefault(t, {}).setdefault(r, []).append((c, span))
+    for rows in by_table.values():
+        tables.append([[s for _, s in sorted(cells)] for _, cells in sorted(rows.items())])
+    adoc.cache["tables"] = tables
+    return tables
+
+
+def _column_heads(text: str, table: list[list[Span]]) -> dict[int, tuple[Span, str]]:
+    """Return each column's heading span and lower-cased heading text.
+
+    A second heading row without figures ("Độ tuổi" over "Nam | Nữ") adds to the first; an
+    empty heading cell continues the one on its left (a heading merged over two columns).
+    """
+    heads: dict[int, tuple[Span, str]] = {}
+    for c, span in enumerate(table[0]):
+        words = lower(text[span[0] : span[1]])
+        if not words and c - 1 in heads:  # a merged heading ("Độ tuổi" over two columns)
+            words = heads[c - 1][1]
+        heads[c] = (span, words)
+    second = table[1] if len(table) > 2 else None
+    if second and not any(ch.isdigit() for a, b in second for ch in text[a:b]):
+        for c, span in enumerate(second):
+            words = lower(text[span[0] : span[1]])
+            old = heads.get(c)
+            heads[c] = (span, f"{old[1]} {words}" if old else words)
+    return heads
 
 
 def _band(b: AgeBound) -> str:

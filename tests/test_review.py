@@ -381,4 +381,4 @@ def test_age_columns_of_a_word_table_are_compared_row_by_row(tmp_path: Path) -> 
     found = [f for f in review_file(path).findings if f.rule_id == "GM-DIS-012"]
     assert [f.text for f in found] == ["Tuổi tối đa (nữ)"]
     assert (found[0].location.table, found[0].location.row, found[0].location.cell) == (1, 1, 3)
-    assert "nam (dưới 40 tuổi) và nữ (dưới 35 tuổi)" in found[0].message
+    assert "nam (tối đa 40 tuổi) và nữ (tối đa 35 tuổi)" in found[0].message

@@ -428,5 +428,5 @@ def _band(b: AgeBound) -> str:
     if b.low is not None and b.high is not None and b.low != b.high:
         return f"{b.low}–{b.high} tuổi"
     if b.high is not None:
-        return f"{b.high} tuổi" if b.low == b.high else f"dưới {b.high} tuổi"
+        return f"{b.high} tuổi" if b.low == b.high else f"tối đa {b.high} tuổi"
     return f"từ {b.low} tuổi"

@@ -1,4 +1,4 @@
-"""Batch review of a folder tree: parallel, resumable, never losing a finished result.
+r"""Batch review of a folder tree: parallel, resumable, never losing a finished result.
 
 The unit of work is `review_one(path, options)`: read, review, write the document's own HTML
 report, return one JSON line — a §3.2 report object, or for a file that cannot be read a
@@ -9,13 +9,28 @@ pack compiled once per worker) or on a Dask cluster.
 opened for appending, so a run killed at any moment — SIGKILL included — leaves whole lines
 and at most a torn last one. `--resume` reads what is there, drops a torn tail, and skips the
 files already reviewed: same path, same content (SHA-256). A file whose content changed is
-reviewed again.
+reviewed again. A line that is not a result record (torn, not JSON, or JSON of another shape:
+`null`, `[]`, a `batch` without a string `path`…) is skipped and counted, never fatal: its file
+is simply reviewed again.
+
+Paths are compared as absolute paths (`os.path.abspath`), so `batch RB` and a later
+`batch $PWD/RB --resume` are the same run. Each record's `batch` object keeps the path as
+given (`path`) and the absolute one (`abspath`); records of earlier versions without
+`abspath` are matched by the absolute form of their `path`.
+
+File names that are not valid UTF-8 (an archive unpacked from a Windows code page): Python
+hands them over with each undecodable byte as a lone surrogate, which UTF-8 cannot encode.
+`results.jsonl` stays strict UTF-8 JSON that any tool reads: every text in the record shows
+such a byte as `\xNN` (`clean_text`), and `batch.abspath_hex` holds the exact bytes of the
+absolute path in hex, so `--resume` still recognises the file. `abspath_hex` is present only
+for such names.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import signal
 import stat
@@ -32,15 +47,18 @@ from typing import Any, TextIO
 __all__ = [
     "BATCH_SUFFIXES",
     "DEFAULT_TIMEOUT_S",
+    "MAX_TIMEOUT_S",
     "RESULTS",
     "TOO_SLOW",
     "WORKER_DIED",
     "BatchOptions",
     "BatchSummary",
+    "ResultsScan",
     "find_documents",
     "read_results",
     "review_one",
     "run_batch",
+    "scan_results",
 ]
 
 BATCH_SUFFIXES = (".txt", ".docx", ".pdf", ".doc")
@@ -48,11 +66,21 @@ RESULTS = "results.jsonl"
 WORKER_DIED = "GM-E301"  # the process reviewing the file died twice (crash, OOM kill)
 TOO_SLOW = "GM-E302"  # the file took longer than BatchOptions.timeout_s
 DEFAULT_TIMEOUT_S = 600.0  # a normal document takes well under a second; an OCR'd one minutes
+MAX_TIMEOUT_S = 1e7  # about four months: a longer limit (1e12, inf) means no limit
+# Outputs of a run: a folder holding any of them is only written into with --resume.
+_OUTPUTS = ("summary.csv", "findings.csv", "dashboard.html", "reports")
 
 
 @dataclass(frozen=True)
 class BatchOptions:
-    """Everything a worker needs to review one document (picklable, small)."""
+    """Everything a worker needs to review one document (picklable, small).
+
+    `timeout_s`: 0, None, infinity or more than `MAX_TIMEOUT_S` mean no limit (stored as None).
+
+    Raises:
+        ValueError: `timeout_s` is NaN, negative or not a number.
+
+    """
 
     out_dir: str
     rules: tuple[str, ...] = ()
@@ -61,6 +89,18 @@ class BatchOptions:
     max_bytes: int | None = None
     html: bool = True
     timeout_s: float | None = DEFAULT_TIMEOUT_S
+    password: str | None = field(default=None, repr=False)  # of encrypted PDFs
+
+    def __post_init__(self) -> None:
+        t = self.timeout_s
+        if t is None:
+            return
+        if isinstance(t, bool) or not isinstance(t, int | float):
+            raise ValueError(f"timeout must be a number of seconds, not {t!r}")
+        if math.isnan(t) or t < 0:
+            raise ValueError(f"timeout must be 0 (no limit) or more seconds, not {t:g}")
+        if t == 0 or t > MAX_TIMEOUT_S:
+            object.__setattr__(self, "timeout_s", None)
 
 
 @dataclass
@@ -74,11 +114,20 @@ class BatchSummary:
     seconds: float = 0.0
     first_result_s: float | None = None
     peak_rss_mb: float = 0.0
-    torn_lines_dropped: int = 0
+    torn_lines_dropped: int = 0  # lines of results.jsonl skipped: torn, damaged or not a record
+    dropped_lines: list[int] = field(default_factory=list)  # their line numbers (from 1)
     errors_by_code: dict[str, int] = field(default_factory=dict)
 
 
 # --- finding the work --------------------------------------------------------------------
+
+
+def _absolute(path: str) -> str:
+    """Return the absolute form of `path`, the identity of a file across runs.
+
+    Lexical (`..` removed, symlinks kept), so a file reached through a link keeps its name.
+    """
+    return os.path.abspath(path)  # noqa: PTH100 - Path.resolve() would follow symlinks
 
 
 def find_documents(paths: Sequence[str | Path]) -> list[Path]:
@@ -95,7 +144,11 @@ def find_documents(paths: Sequence[str | Path]) -> list[Path]:
                 )
         else:
             found.append(p)  # even a missing or odd file gets its error record
-    return list(dict.fromkeys(found))  # a file named twice (folder and file) is reviewed once
+    # A file named twice (folder and file, relative and absolute) is reviewed once.
+    unique: dict[str, Path] = {}
+    for f in found:
+        unique.setdefault(_absolute(str(f)), f)
+    return list(unique.values())
 
 
 def _sha256(path: Path) -> str | None:
@@ -154,7 +207,12 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
     Only in a process's main thread: a Dask task runs in a worker thread and goes unlimited.
     Code inside a C library is interrupted when it returns to Python.
     """
-    if not seconds or threading.current_thread() is not threading.main_thread():
+    if (
+        not seconds
+        or not math.isfinite(seconds)
+        or seconds > MAX_TIMEOUT_S  # setitimer overflows; BatchOptions already clamps
+        or threading.current_thread() is not threading.main_thread()
+    ):
         yield
         return
 
@@ -184,18 +242,20 @@ def review_one(path: str, sha256: str | None, options: BatchOptions) -> dict[str
         with _time_limit(options.timeout_s):
             document = parse_file(
                 path,
+                password=options.password,
                 max_bytes=options.max_bytes or DEFAULT_MAX_BYTES,
                 ocr=options.ocr,
             )
             report = review_document(document, rules=pack, suppress=options.suppress)
         if options.html:
+            from gender_mainstream.report.csvout import clean_text
             from gender_mainstream.report.html import render_html
 
             html_rel = f"reports/{(report.document.sha256 or sha256 or 'x')[:16]}.html"
             target = Path(options.out_dir) / html_rel
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(render_html([report]), encoding="utf-8")
+            tmp.write_text(clean_text(render_html([report])), encoding="utf-8")
             tmp.replace(target)
     except GenderMainstreamError as exc:
         report = _failed(path, sha256, exc.code, exc.line())
@@ -258,37 +318,140 @@ def worker_died_record(path: str, sha256: str | None, detail: str) -> dict[str, 
 # --- results.jsonl --------------------------------------------------------------------------
 
 
-def read_results(path: str | Path, *, repair: bool = False) -> tuple[list[dict[str, Any]], int]:
-    """Return the complete records of a results file and the number of torn lines dropped.
+@dataclass
+class ResultsScan:
+    """What a results file holds: its records, and the lines that were skipped."""
 
+    records: list[dict[str, Any]]
+    dropped_lines: list[int]  # line numbers (from 1): torn, not JSON, or not a record
+
+
+def _is_text_or_none(value: Any) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _is_record(obj: Any) -> bool:
+    """Return whether a parsed line has the shape every reader of results relies on."""
+    if not isinstance(obj, dict):
+        return False
+    info = obj.get("batch")
+    if not isinstance(info, dict) or not isinstance(info.get("path"), str):
+        return False
+    if not _is_text_or_none(info.get("sha256")):
+        return False
+    if not isinstance(obj.get("document", {}), dict):
+        return False
+    required = {
+        "findings": ("rule_id", "category", "severity"),
+        "errors": ("code",),
+        "scorecard": ("id",),
+    }
+    for key, keys in required.items():
+        items = obj.get(key, [])
+        if not isinstance(items, list):
+            return False
+        for item in items:
+            if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in keys):
+                return False
+    return all(_is_text_or_none(s.get("status")) for s in obj.get("scorecard") or [])
+
+
+def scan_results(path: str | Path, *, repair: bool = False) -> ResultsScan:
+    """Return the complete records of a results file and the numbers of the lines skipped.
+
+    A line is skipped when it is torn (no newline at the end of the file), is not JSON (or is
+    nested too deeply to parse), or is JSON that is not a result record (see `_is_record`).
     With `repair`, the file is truncated after its last complete line, so appending can go on.
     """
     p = Path(path)
     if not p.is_file():
-        return [], 0
+        return ResultsScan([], [])
     data = p.read_bytes()
     records: list[dict[str, Any]] = []
+    dropped: list[int] = []
     good_end = 0
-    dropped = 0
     pos = 0
+    number = 0
     while pos < len(data):
+        number += 1
         nl = data.find(b"\n", pos)
         end = len(data) if nl < 0 else nl + 1
         line = data[pos:end]
         try:
             if nl < 0:
                 raise ValueError("no newline: torn")
-            records.append(json.loads(line))
+            record = json.loads(line)
+            if not _is_record(record):
+                raise ValueError("not a result record")
+            records.append(record)
             good_end = end
-        except ValueError:
-            dropped += 1
+        except (ValueError, RecursionError):
+            dropped.append(number)
             if nl >= 0:
                 good_end = end  # a damaged line in the middle is skipped, not kept as done
         pos = end
     if repair and good_end < len(data):
         with p.open("r+b") as fh:
             fh.truncate(good_end)
-    return records, dropped
+    return ResultsScan(records, dropped)
+
+
+def read_results(path: str | Path, *, repair: bool = False) -> tuple[list[dict[str, Any]], int]:
+    """Return the complete records of a results file and the number of lines skipped.
+
+    Skipped are torn, damaged and non-record lines (`scan_results` also gives their numbers).
+    With `repair`, the file is truncated after its last complete line, so appending can go on.
+    """
+    scan = scan_results(path, repair=repair)
+    return scan.records, len(scan.dropped_lines)
+
+
+def _fs_bytes(path: str) -> bytes:
+    try:
+        return os.fsencode(path)
+    except UnicodeEncodeError:  # a lone surrogate that is not an escaped byte
+        return path.encode("utf-8", "surrogatepass")
+
+
+def _identity(info: dict[str, Any]) -> str:
+    """Return the absolute path a record's `batch` object stands for (the resume key)."""
+    hexed = info.get("abspath_hex")
+    if isinstance(hexed, str):
+        try:
+            return os.fsdecode(bytes.fromhex(hexed))
+        except ValueError:
+            pass
+    absolute = info.get("abspath")
+    if isinstance(absolute, str) and absolute:
+        return absolute
+    return _absolute(str(info["path"]))  # a record of an earlier version
+
+
+def _clean(obj: Any) -> Any:
+    """Return `obj` with every text made encodable as UTF-8 (see `clean_text`)."""
+    from gender_mainstream.report.csvout import clean_text
+
+    if isinstance(obj, str):
+        return clean_text(obj)
+    if isinstance(obj, dict):
+        return {_clean(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    return obj
+
+
+def _add_abspath(record: dict[str, Any]) -> None:
+    """Add the absolute path (the resume key) to a worker's record.
+
+    Runs in this process: a Dask worker's idea of the current folder is not ours.
+    """
+    info = record["batch"]
+    absolute = _absolute(info["path"])
+    info["abspath"] = absolute
+    try:
+        absolute.encode("utf-8")
+    except UnicodeEncodeError:  # kept exactly, as the file system's bytes
+        info["abspath_hex"] = _fs_bytes(absolute).hex()
 
 
 class _Appender:
@@ -299,7 +462,11 @@ class _Appender:
         self.pending = 0
 
     def write(self, record: dict[str, Any]) -> None:
-        line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+        text = json.dumps(record, ensure_ascii=False)
+        try:
+            line = (text + "\n").encode("utf-8")
+        except UnicodeEncodeError:  # a file name that is not UTF-8: never end the batch
+            line = (json.dumps(_clean(record), ensure_ascii=False) + "\n").encode("utf-8")
         view = memoryview(line)
         while view:
             n = os.write(self.fd, view)
@@ -439,8 +606,13 @@ def run_batch(
 ) -> BatchSummary:
     """Review every document under `paths` into `out_dir` (results.jsonl, then the summaries).
 
+    Lines of an existing results.jsonl that are not records are skipped (their files are
+    reviewed again); their numbers are in `BatchSummary.dropped_lines`, and a warning naming
+    them is written to `progress`.
+
     Raises:
-        InputError: `out_dir` holds results of an earlier run and `resume` is False.
+        InputError: `out_dir` holds results or summaries of an earlier run (results.jsonl,
+            summary.csv, findings.csv, dashboard.html, reports/) and `resume` is False.
 
     """
     from gender_mainstream.errors import InputError
@@ -452,22 +624,36 @@ def run_batch(
     opts = options or BatchOptions(out_dir=str(out))
     summary = BatchSummary()
     done: set[tuple[str, str | None]] = set()
-    if results.exists() and results.stat().st_size:
-        if not resume:
+    if not resume:
+        if results.exists() and results.stat().st_size:
             raise InputError(
                 out,
                 "the output folder already holds results of an earlier run",
                 "add --resume to continue it, or choose an empty folder",
             )
-        records, summary.torn_lines_dropped = read_results(results, repair=True)
-        done = {(r["batch"]["path"], r["batch"]["sha256"]) for r in records if "batch" in r}
+        there = [name for name in _OUTPUTS if (out / name).exists()]
+        if there:
+            raise InputError(
+                out,
+                f"the output folder already holds {', '.join(there)}, which this run would "
+                "overwrite",
+                "choose an empty folder, or add --resume to continue the run that wrote them",
+            )
+    elif results.exists() and results.stat().st_size:
+        scan = scan_results(results, repair=True)
+        summary.dropped_lines = scan.dropped_lines
+        summary.torn_lines_dropped = len(scan.dropped_lines)
+        if scan.dropped_lines and progress is not None:
+            progress.write(f"batch: warning: {_dropped_message(results, scan.dropped_lines)}\n")
+            progress.flush()
+        done = {(_identity(r["batch"]), r["batch"].get("sha256")) for r in scan.records}
     files = find_documents(paths)
     summary.found = len(files)
     work: list[tuple[str, str | None]] = []
     sizes: dict[str, int] = {}
     for f in files:
         key = (str(f), _sha256(f))
-        if key in done:
+        if (_absolute(key[0]), key[1]) in done:
             summary.skipped += 1
         else:
             work.append(key)
@@ -480,6 +666,7 @@ def run_batch(
     run = executor or _local
     try:
         for record in run(work, opts, max(1, jobs)):
+            _add_abspath(record)
             appender.write(record)
             if summary.first_result_s is None:
                 summary.first_result_s = time.perf_counter() - t0
@@ -504,11 +691,19 @@ def write_summaries(out_dir: str | Path) -> None:
     from gender_mainstream.report.dashboard import write_dashboard_files
 
     out = Path(out_dir)
-    records, _ = read_results(out / RESULTS)
+    records, _ = read_results(out / RESULTS)  # lines that are not records are left out
     latest: dict[str, dict[str, Any]] = {}
     for r in records:  # a file edited and reviewed again on --resume: its newest line counts
-        latest[str((r.get("batch") or {}).get("path", ""))] = r
+        latest[_identity(r["batch"])] = r
     write_dashboard_files([latest[k] for k in sorted(latest)], out)
+
+
+def _dropped_message(results: Path, lines: Sequence[int]) -> str:
+    shown = ", ".join(map(str, lines[:10])) + (", …" if len(lines) > 10 else "")
+    return (
+        f"{results}: skipped {len(lines)} line(s) that are torn or not result records "
+        f"(line {shown}); their files are reviewed again"
+    )
 
 
 def summary_dict(summary: BatchSummary) -> dict[str, Any]:

@@ -173,6 +173,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Longer than any review could take (about 4 months): larger values mean "no limit".
+MAX_TIMEOUT_S = 1e7
+
+
 def _err(message: str) -> None:
     print(f"{PROG}: error: {message}", file=sys.stderr)
 
@@ -180,7 +184,48 @@ def _err(message: str) -> None:
 def _open_out(path: str | None) -> TextIO:
     if path is None:
         return sys.stdout
-    return Path(path).open("w", encoding="utf-8")
+    return Path(path).open("w", encoding="utf-8", errors="surrogateescape")
+
+
+def _check_output(out: str, inputs: Sequence[str], *, folder: bool = False) -> None:
+    """Refuse, before any work, an output path that would destroy an input or cannot be used.
+
+    `samefile` compares devices and inodes, so a hard link or a symlink to the input is caught
+    as well as the input's own name.
+
+    Raises:
+        OutputError: the output is an input, a directory (or a file, for a folder), or its
+            folder does not exist.
+
+    """
+    from gender_mainstream.errors import OutputError
+
+    target = Path(out)
+    for name in inputs:
+        try:
+            same = target.exists() and target.samefile(name)
+        except OSError:
+            same = False
+        if same:
+            raise OutputError(out, f"is the input file {name}; writing there would destroy it")
+    if folder:
+        if target.exists() and not target.is_dir():
+            raise OutputError(out, "is a file, not a folder", "give a folder for the results")
+        return
+    if target.is_dir():
+        raise OutputError(out, "is a folder", "give a file name for the output")
+    parent = target.parent
+    if not parent.is_dir():
+        raise OutputError(out, f"the folder {parent} does not exist", "create it first")
+
+
+def _write_failed(out: str, exc: OSError) -> Exception:
+    from gender_mainstream.errors import OutputError
+
+    reason = exc.strerror or type(exc).__name__
+    return OutputError(
+        out, f"cannot be written ({reason})", "free some space or choose another path"
+    )
 
 
 def _error_report(path: str, exc: Exception) -> Report:
@@ -215,6 +260,9 @@ def _cmd_review(args: argparse.Namespace) -> int:
     if args.format == "opinion" and len(args.files) != 1:
         _err("--format opinion drafts the opinion on one document: give exactly one FILE")
         return ExitStatus.INPUT
+    for out in (args.output, args.annotate):
+        if out:
+            _check_output(out, args.files)
     pack = load_rules(args.rules)
     entries = load_suppressions(args.suppress) if args.suppress else []
     max_bytes = DEFAULT_MAX_BYTES if args.max_bytes is None else args.max_bytes
@@ -236,7 +284,10 @@ def _cmd_review(args: argparse.Namespace) -> int:
         if args.annotate:
             from gender_mainstream.report.annotate import annotate_docx
 
-            done = annotate_docx(document, report, name, args.annotate)
+            try:
+                done = annotate_docx(document, report, name, args.annotate)
+            except OSError as exc:
+                raise _write_failed(args.annotate, exc) from exc
             print(
                 f"{PROG}: wrote {done.path} ({done.anchored} comments on the text, "
                 f"{done.on_title} on the title)",
@@ -261,7 +312,10 @@ def _write_reports(args: argparse.Namespace, reports: list[Report], pack: Any) -
         from gender_mainstream.report.opinion import write_opinion_docx
 
         if reports[0].document.format is not None:
-            write_opinion_docx(reports[0], args.output, pack)
+            try:
+                write_opinion_docx(reports[0], args.output, pack)
+            except OSError as exc:
+                raise _write_failed(args.output, exc) from exc
         return
     if fmt == "text":
         from gender_mainstream.report.text import render_text
@@ -293,26 +347,46 @@ def _write_reports(args: argparse.Namespace, reports: list[Report], pack: Any) -
         from gender_mainstream.report.opinion import render_opinion_markdown
 
         text = render_opinion_markdown(reports[0], pack) if reports[0].document.format else ""
-    out = _open_out(args.output)
     try:
-        out.write(text)
-    finally:
-        if out is not sys.stdout:
-            out.close()
+        out = _open_out(args.output)
+        try:
+            out.write(text)
+            out.flush()
+        finally:
+            if out is not sys.stdout:
+                out.close()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise _write_failed(args.output or "<standard output>", exc) from exc
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
+    import math
+
     from gender_mainstream.batch import DEFAULT_TIMEOUT_S, BatchOptions, run_batch
     from gender_mainstream.checks.loader import load_rules
     from gender_mainstream.suppress import load_suppressions
 
-    jobs = args.jobs or os.cpu_count() or 1
+    jobs = (os.cpu_count() or 1) if args.jobs is None else args.jobs
     if jobs < 1:
         _err(f"--jobs must be at least 1, not {jobs}")
         return ExitStatus.INPUT
-    if args.timeout is not None and args.timeout < 0:
-        _err(f"--timeout must be 0 (no limit) or more seconds, not {args.timeout:g}")
+    timeout = args.timeout
+    if timeout is not None and (math.isnan(timeout) or timeout < 0):
+        _err(f"--timeout must be 0 (no limit) or more seconds, not {timeout:g}")
         return ExitStatus.INPUT
+    if timeout is not None and timeout > MAX_TIMEOUT_S:  # "inf", 1e12: no limit
+        timeout = 0
+    _check_output(args.output, [], folder=True)
+    try:
+        Path(args.output).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _write_failed(args.output, exc) from exc
+    if not os.access(args.output, os.W_OK):
+        from gender_mainstream.errors import OutputError
+
+        raise OutputError(args.output, "is not writable (read-only or no permission)")
     if args.executor == "dask" and not args.scheduler:
         _err("--executor dask needs --scheduler ADDRESS (tcp://host:8786)")
         return ExitStatus.INPUT
@@ -326,15 +400,20 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         if problem:
             _err(f"--ocr: {problem}; install tesseract-ocr-vie or run without --ocr")
             return ExitStatus.INPUT
-    options = BatchOptions(
-        out_dir=str(Path(args.output)),
-        rules=tuple(str(Path(r).resolve()) for r in args.rules),
-        suppress=str(Path(args.suppress).resolve()) if args.suppress else None,
-        ocr=args.ocr,
-        max_bytes=args.max_bytes,
-        html=not args.no_html,
-        timeout_s=DEFAULT_TIMEOUT_S if args.timeout is None else (args.timeout or None),
-    )
+    try:
+        options = BatchOptions(
+            out_dir=str(Path(args.output)),
+            rules=tuple(str(Path(r).resolve()) for r in args.rules),
+            suppress=str(Path(args.suppress).resolve()) if args.suppress else None,
+            ocr=args.ocr,
+            max_bytes=args.max_bytes,
+            html=not args.no_html,
+            timeout_s=DEFAULT_TIMEOUT_S if timeout is None else (timeout or None),
+            password=args.password,
+        )
+    except ValueError as exc:
+        _err(f"--timeout: {exc}")
+        return ExitStatus.INPUT
     executor = None
     if args.executor == "dask":
         from gender_mainstream.batch_dask import dask_executor
@@ -366,7 +445,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         f"{summary.reviewed} reviewed in {summary.seconds:.1f}s"
         + (f", {summary.failed} could not be read ({codes})" if summary.failed else "")
         + (
-            f"; dropped {summary.torn_lines_dropped} torn line(s)"
+            f"; skipped {summary.torn_lines_dropped} damaged line(s) of results.jsonl"
             if summary.torn_lines_dropped
             else ""
         )
@@ -440,7 +519,11 @@ def _cmd_rules(args: argparse.Namespace) -> int:
 
         text = render_catalogue(load_rules(args.rules))
         if args.output:
-            Path(args.output).write_text(text, encoding="utf-8")
+            _check_output(args.output, [])
+            try:
+                Path(args.output).write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise _write_failed(args.output, exc) from exc
         else:
             sys.stdout.write(text)
         return ExitStatus.OK

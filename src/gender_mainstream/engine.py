@@ -132,7 +132,9 @@ def _excerpt(adoc: AnalyzedDoc, start: int | None, end: int | None) -> Excerpt |
     """Return the sentence(s) holding [start, end), cut to a readable length around it."""
     if start is None or end is None:
         return None
-    starts = [s.start for s in adoc.sentences]
+    starts: list[int] | None = adoc.cache.get("sentence-starts")
+    if starts is None:
+        starts = adoc.cache["sentence-starts"] = [s.start for s in adoc.sentences]
     i = max(bisect_right(starts, start) - 1, 0)
     j = max(bisect_right(starts, max(start, end - 1)) - 1, i)
     a, b = adoc.sentences[i].start, max(adoc.sentences[j].end, end)
@@ -219,6 +221,11 @@ def run_checks(document: Document, pack: RulePack) -> CheckResult:
     return CheckResult(_prefer_specific(findings, pack), adoc, issues)
 
 
+# A paragraph that repeats one provision thousands of times (a pasted block, a generated
+# file) gets at most this many findings of one rule; a reviewer needs the first few.
+DEFAULT_MAX_PER_PARAGRAPH = 20
+
+
 def _limit_repeats(hits: list[Hit], pack: RulePack) -> tuple[list[Hit], Counter[str]]:
     """Keep the first `max_per_paragraph` / `max_per_document` hits of a rule.
 
@@ -232,7 +239,7 @@ def _limit_repeats(hits: list[Hit], pack: RulePack) -> tuple[list[Hit], Counter[
     dropped: Counter[str] = Counter()
     for hit in sorted(hits, key=lambda h: h.start if h.start is not None else -1):
         spec = pack.by_id[hit.rule_id]
-        para_limit = getattr(spec, "max_per_paragraph", None)
+        para_limit = getattr(spec, "max_per_paragraph", None) or DEFAULT_MAX_PER_PARAGRAPH
         doc_limit = getattr(spec, "max_per_document", None)
         if hit.start is None:
             kept.append(hit)

@@ -17,6 +17,7 @@ Exception tree::
     │   ├── NeedsOcrError          GM-E130  scanned PDF with no text layer on any page
     │   └── OcrUnavailableError    GM-E131  --ocr asked for, Tesseract/Vietnamese data missing
     │                                       or failing (defined in ingest/ocr.py)
+    ├── OutputError                GM-E150  exit code 2: an output cannot be written there
     ├── RuleError                  exit code 2: a rule file is invalid (GM-E2xx)
     └── InternalError              exit code 3: a bug; rerun with --debug and report it
 
@@ -41,6 +42,7 @@ __all__ = [
     "LegacyWordError",
     "NeedsOcrError",
     "NotAFileError",
+    "OutputError",
     "RuleError",
     "UnsafeFileError",
     "UnsupportedFormatError",
@@ -210,6 +212,22 @@ class NeedsOcrError(InputError):
             f"scanned PDF: none of its {pages} page(s) has a text layer (needs OCR)",
             "rerun with --ocr (needs tesseract-ocr-vie) or review the original .docx",
         )
+
+
+class OutputError(GenderMainstreamError):
+    """An output (report, commented copy, batch folder) cannot be written where asked.
+
+    Raised before any document is read when the path is wrong (the input itself, a missing
+    folder, a directory), and when writing fails (disk full, read-only file system).
+    """
+
+    code = "GM-E150"
+    exit_code = 2
+
+    def __init__(
+        self, path: str | Path, problem: str, fix: str = "choose another output path"
+    ) -> None:
+        super().__init__(path, problem, fix)
 
 
 class RuleError(GenderMainstreamError):

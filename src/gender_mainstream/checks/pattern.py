@@ -141,14 +141,20 @@ class PatternChecker:
                 if hit is not None:
                     found[rule_id].append(hit)
         for hits in found.values():
-            # Two patterns of one rule on the same words: keep the longer span.
+            # Two patterns of one rule on the same words: keep the longer span. The kept spans
+            # never overlap, so sorted by start their ends are sorted too: a new span overlaps
+            # one of them only if it overlaps the last one starting before its end.
+            starts: list[int] = []
+            ends: list[int] = []
             chosen: list[Hit] = []
             for hit in sorted(hits, key=lambda h: (h.start or 0) - (h.end or 0)):
-                if not any(
-                    (h.start or 0) < (hit.end or 0) and (hit.start or 0) < (h.end or 0)
-                    for h in chosen
-                ):
-                    chosen.append(hit)
+                a, b = hit.start or 0, hit.end or 0
+                k = bisect_left(starts, b)
+                if k and ends[k - 1] > a:
+                    continue
+                starts.insert(k, a)
+                ends.insert(k, b)
+                chosen.append(hit)
             yield from sorted(chosen, key=lambda h: h.start or 0)
 
     def _matches(

@@ -27,13 +27,16 @@ DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 Sniffed = Literal["pdf", "zip", "ole", "rtf", "html", "image", "text"]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_IMAGE_MAGICS = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"BM")
+_IMAGE_MAGICS = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")
 
 
 def sniff(data: bytes) -> Sniffed:
     """Classify bytes by their magic numbers."""
     head = data[:1024]
-    if head.startswith(b"%PDF-") or b"%PDF-" in head:
+    pos = head.find(b"%PDF-")
+    # A PDF header may follow some junk, but a text that mentions "%PDF-A" is no PDF: away
+    # from the start, the file must also look like one (objects, a cross-reference, %%EOF).
+    if pos == 0 or (pos > 0 and (b"endobj" in data or b"%%EOF" in data[-2048:])):
         return "pdf"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return "zip"
@@ -41,7 +44,8 @@ def sniff(data: bytes) -> Sniffed:
         return "ole"
     if head.lstrip().startswith(b"{\\rtf"):
         return "rtf"
-    if head.startswith(_IMAGE_MAGICS):
+    # A bitmap is "BM", its size, then four reserved zero bytes; a text may start "BM01".
+    if head.startswith(_IMAGE_MAGICS) or (head.startswith(b"BM") and head[6:10] == b"\0" * 4):
         return "image"
     low = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if low.startswith((b"<!doctype html", b"<html")):
@@ -152,6 +156,8 @@ def read_raw(
     except OSError as exc:
         if exc.errno == errno.ENOTDIR:
             raise FileMissingError(name) from exc
+        if exc.errno == errno.ELOOP:
+            raise NotAFileError(name, "a symbolic link that points back to itself") from exc
         raise FilePermissionError(name) from exc
     if stat.S_ISDIR(st.st_mode):
         raise NotAFileError(name)
@@ -163,7 +169,8 @@ def read_raw(
         raise FileTooLargeError(name, st.st_size, max_bytes)
     try:
         with p.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
+            # Never more than the file holds: a generous --max-bytes must not allocate it.
+            data = fh.read(min(max_bytes, st.st_size) + 1)
     except PermissionError as exc:
         raise FilePermissionError(name) from exc
     except IsADirectoryError as exc:

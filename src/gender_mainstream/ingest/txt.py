@@ -69,8 +69,14 @@ def decode_text(data: bytes, path: str) -> tuple[str, str]:
         raise UnsupportedFormatError(path, "binary data, not a text, Word or PDF file")
     try:
         return _check_text(data.decode("utf-8"), path), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    # A UTF-8 text with a stray byte or a last character cut in half is still that text:
+    # a few replaced bytes cost less than refusing it (read_txt records a warning).
+    lenient = data.decode("utf-8", errors="replace")
+    bad = lenient.count("\ufffd")
+    if bad <= max(4, len(data) // 10_000) and vietnamese_letter_ratio(lenient) > 0.02:
+        return _check_text(lenient, path), f"utf-8 ({bad} invalid, first at byte {first_bad})"
     vn = unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
     if vietnamese_letter_ratio(vn) > 0.02 and vn.count("\ufffd") == 0:
         return _check_text(vn, path), "windows-1258"
@@ -97,6 +103,14 @@ def read_txt(data: bytes, path: str) -> RawDocument:
     """Decode a text file into one soft block (its paragraphs are rebuilt from lines)."""
     text, encoding = decode_text(data, path)
     issues: list[DocIssue] = []
+    if encoding.startswith("utf-8 ("):
+        issues.append(
+            DocIssue(
+                code="GM-W112",
+                message=f"the file is not valid UTF-8 ({encoding[7:-1]}); the bad bytes were "
+                "replaced by '\ufffd' — check the text around them",
+            )
+        )
     converted = legacy.convert_if_legacy(text)
     if converted is not None:
         text, legacy_name = converted

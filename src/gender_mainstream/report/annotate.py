@@ -3,9 +3,14 @@
 For a .docx input the copy keeps every paragraph, run and format of the original; runs are
 split exactly at a finding's first and last character (each half keeping the run's
 properties) and a comment by "gender-mainstream" is anchored on those runs. Document-level
-findings and the scorecard go in one comment on the title. For .txt and .pdf input a new
-.docx of the document's paragraphs is written and commented the same way. The input file is
-read once and never written.
+findings, findings Word cannot anchor (in headers and footers) and the scorecard go in one
+comment on the title, or on the first paragraph with text; when the body has no text at all
+(only headers and footers do), a short first paragraph is inserted to carry that comment, so
+every finding counted is in the file. For .txt and .pdf input a new .docx of the document's
+paragraphs is written and commented the same way. A legacy .doc is converted by LibreOffice
+again, exactly as it was for reading, and the converted .docx is annotated; if the file no
+longer reads as it did when it was reviewed, a new .docx of the reviewed paragraphs is
+written instead. The input file is read once and never written.
 """
 
 from __future__ import annotations
@@ -19,19 +24,25 @@ from pathlib import Path
 from typing import Any
 
 from gender_mainstream.errors import InputError
-from gender_mainstream.ingest.docx import W, iter_docx_blocks, paragraph_runs
+from gender_mainstream.ingest.docx import W, iter_docx_blocks, open_docx, paragraph_runs
 from gender_mainstream.model import Document, Finding, Report, SourceFormat
 from gender_mainstream.report.labels import ELEMENT_NAMES, STATUS_NAMES
 
 __all__ = ["AUTHOR", "AnnotateResult", "annotate_docx"]
 
 AUTHOR = "gender-mainstream"
+# Text of the paragraph inserted to carry the summary when the body has no text of its own.
+ANCHOR_TEXT = "[Kết quả rà soát lồng ghép giới — gender-mainstream]"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
 @dataclass
 class AnnotateResult:
-    """What was written: comments anchored on text, and findings put on the title instead."""
+    """What was written: comments anchored on text, and findings put on the title instead.
+
+    `on_title` counts the findings written in the summary comment; both counts are of
+    comments really in the file.
+    """
 
     path: Path
     anchored: int
@@ -128,18 +139,22 @@ def _add_comment(d: Any, runs: list[Any], paragraph: Any, lines: list[str]) -> N
 
 
 def _annotate_docx_source(
-    data: bytes, document: Document, report: Report
-) -> tuple[Any, int, list[Finding]]:
-    import docx
+    data: bytes, path: str, document: Document, report: Report
+) -> tuple[Any, int, list[Finding]] | None:
+    """Comment the Word file itself; None if it no longer reads as the reviewed text."""
     from docx.text.paragraph import Paragraph
 
-    d = docx.Document(io.BytesIO(data))
+    d = open_docx(data, path)
     blocks = []
+    texts = []
     pos = 0
     for b in iter_docx_blocks(d):
         text = "".join(t for _, t in paragraph_runs(b.element))
+        texts.append(text)
         blocks.append((pos, pos + len(text), b))
         pos += len(text) + 1
+    if document.source_text and "\n".join(texts) != document.source_text:
+        return None  # changed since review, or converted differently: offsets would be wrong
     anchored = 0
     leftover: list[Finding] = []
     # Right to left inside a paragraph, so earlier offsets stay valid after each split.
@@ -219,23 +234,36 @@ def _annotate_new_docx(document: Document, report: Report) -> tuple[Any, int, li
     return d, anchored, leftover
 
 
+def _has_text(p: Any) -> bool:
+    return any(t for _, t in paragraph_runs(p))
+
+
 def _title_runs(d: Any, document: Document, from_docx: bool) -> tuple[list[Any], Any] | None:
+    """Return (run elements, paragraph) of the title, else of the first paragraph with text."""
     from docx.text.paragraph import Paragraph
 
     if from_docx:
         body = [b for b in iter_docx_blocks(d) if b.part == "body"]
         wanted = next((p for p in document.paragraphs if p.kind == "title"), None)
         target = None
-        number = wanted.location.paragraph if wanted is not None else None
-        if number is not None:
+        if wanted is not None and wanted.location.part in (None, "body"):
+            loc = wanted.location
+            kind = "paragraph" if loc.table is None else "cell"
             target = next(
-                (b for b in body if b.kind == "paragraph" and b.paragraph == number), None
+                (
+                    b
+                    for b in body
+                    if (b.kind, b.paragraph, b.table, b.row, b.cell)
+                    == (kind, loc.paragraph, loc.table, loc.row, loc.cell)
+                    and _has_text(b.element)
+                ),
+                None,
             )
-        target = target or next((b for b in body if paragraph_runs(b.element)), None)
+        target = target or next((b for b in body if _has_text(b.element)), None)
         if target is None:
             return None
         runs = [r for r, t in paragraph_runs(target.element) if t]
-        return (runs, Paragraph(target.element, d._body)) if runs else None
+        return runs, Paragraph(target.element, d._body)
     # The new document has one Word paragraph per paragraph of the parsed document.
     order = [i for i, p in enumerate(document.paragraphs) if p.kind == "title"]
     order += [i for i, p in enumerate(document.paragraphs) if p.kind == "doc_type"]
@@ -247,29 +275,64 @@ def _title_runs(d: Any, document: Document, from_docx: bool) -> tuple[list[Any],
     return None
 
 
+def _insert_anchor(d: Any) -> tuple[list[Any], Any]:
+    """Insert a first body paragraph to carry the summary; return its run and paragraph."""
+    from docx.oxml import OxmlElement
+    from docx.text.paragraph import Paragraph
+
+    p = OxmlElement("w:p")
+    d.element.body.insert(0, p)
+    paragraph = Paragraph(p, d._body)
+    run = paragraph.add_run(ANCHOR_TEXT)
+    run.italic = True
+    return [run._r], paragraph
+
+
+def _source_docx(src: Path) -> bytes:
+    """Return the bytes of the Word file to annotate: the file, or its .docx conversion."""
+    from gender_mainstream.ingest import sniff
+
+    data = src.read_bytes()
+    if sniff(data) == "ole":  # Word 97-2003: annotate what was reviewed, LibreOffice's .docx
+        from gender_mainstream.ingest.doc import convert_doc_to_docx
+
+        return convert_doc_to_docx(data, str(src))
+    return data
+
+
 def annotate_docx(
     document: Document, report: Report, source: str | Path, out: str | Path
 ) -> AnnotateResult:
     """Write `out`: the reviewed document as .docx with a comment on each finding.
 
     Raises:
-        InputError: `out` is the input file itself (the input is never overwritten).
+        InputError: `out` is the input file itself (the input is never overwritten); the
+            Word input cannot be opened (GM-E120, GM-E110), or a .doc cannot be converted
+            again (GM-E111).
 
     """
     src, dst = Path(source), Path(out)
     if dst.exists() and src.exists() and dst.resolve() == src.resolve():
         raise InputError(dst, "the annotated copy would overwrite the input", "give another name")
     from_docx = document.metadata.format == SourceFormat.DOCX
+    done = None
     if from_docx:
-        d, anchored, leftover = _annotate_docx_source(src.read_bytes(), document, report)
-    else:
-        d, anchored, leftover = _annotate_new_docx(document, report)
+        done = _annotate_docx_source(_source_docx(src), str(src), document, report)
+        from_docx = done is not None
+    if done is None:
+        done = _annotate_new_docx(document, report)
+    d, anchored, leftover = done
     general = [f for f in report.findings if f.text is None] + sorted(
         leftover, key=lambda f: f.location.start or 0
     )
-    title = _title_runs(d, document, from_docx)
-    if title is not None and (general or report.scorecard):
-        runs, paragraph = title
+    on_title = 0
+    if general or report.scorecard:
+        runs, paragraph = _title_runs(d, document, from_docx) or _insert_anchor(d)
         _add_comment(d, runs, paragraph, _summary_lines(report, general))
-    d.save(str(dst))
-    return AnnotateResult(dst, anchored, len(general))
+        on_title = len(general)
+    # Built in memory, written in one call: a full disk then fails on a plain write, not
+    # inside the zip writer (whose clean-up would print a traceback).
+    buffer = io.BytesIO()
+    d.save(buffer)
+    Path(dst).write_bytes(buffer.getvalue())
+    return AnnotateResult(dst, anchored, on_title)

@@ -13,7 +13,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from gender_mainstream.report.csvout import CSV_COLUMNS, finding_row, write_rows
+from gender_mainstream.report.csvout import (
+    CSV_COLUMNS,
+    as_text,
+    clean_text,
+    finding_row,
+    write_rows,
+)
 from gender_mainstream.report.labels import (
     CATEGORY_NAMES,
     ELEMENT_NAMES,
@@ -37,6 +43,11 @@ def _year(record: dict[str, Any]) -> str:
     return str(date)[:4] if date else "không rõ"
 
 
+def _label(value: Any) -> str:
+    """Return a document field as text (a hand-edited record may hold a list or a number)."""
+    return str(as_text(value))
+
+
 def summary_rows(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per document: metadata, relevance, scorecard, counts."""
     rows = []
@@ -48,21 +59,22 @@ def summary_rows(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         cat = Counter(f["category"] for f in findings)
         score = {s["id"]: s["status"] for s in r.get("scorecard") or []}
         errors = r.get("errors") or []
+        topics = d.get("topics") or []
         row: dict[str, Any] = {
-            "path": b.get("path") or d.get("path"),
-            "sha256": b.get("sha256") or d.get("sha256"),
+            "path": _label(b.get("path") or d.get("path")),
+            "sha256": as_text(b.get("sha256") or d.get("sha256")),
             "ok": bool(b.get("ok", d.get("format") is not None)),
             "error_code": next((e["code"] for e in errors if e.get("level") == "error"), ""),
-            "format": d.get("format") or "",
-            "doc_type": d.get("doc_type") or "",
-            "number": d.get("number") or "",
-            "date": d.get("date") or "",
+            "format": _label(d.get("format")),
+            "doc_type": _label(d.get("doc_type")),
+            "number": _label(d.get("number")),
+            "date": _label(d.get("date")),
             "year": _year(r) if d.get("date") else "",
-            "issuer": d.get("issuer") or "",
-            "title": d.get("title") or "",
-            "pages": d.get("pages") or "",
+            "issuer": _label(d.get("issuer")),
+            "title": _label(d.get("title")),
+            "pages": as_text(d.get("pages") or ""),
             "gender_relevant": d.get("gender_relevant"),
-            "topics": ";".join(d.get("topics") or []),
+            "topics": ";".join(map(_label, topics if isinstance(topics, list) else [topics])),
         }
         for el in _ELEMENTS:
             row[el] = score.get(el, "")
@@ -81,10 +93,10 @@ def _boilerplate(records: Sequence[dict[str, Any]]) -> dict[tuple[str, str, str]
     """(issuer, rule, text) -> documents, for findings repeated across documents of an issuer."""
     seen: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for r in records:
-        issuer = ((r.get("document") or {}).get("issuer") or "").upper()
-        path = (r.get("batch") or {}).get("path") or (r.get("document") or {}).get("path") or ""
+        issuer = _label((r.get("document") or {}).get("issuer")).upper()
+        path = _label((r.get("batch") or {}).get("path") or (r.get("document") or {}).get("path"))
         for f in r.get("findings") or []:
-            text = " ".join((f.get("text") or f.get("message") or "").lower().split())
+            text = " ".join(_label(f.get("text") or f.get("message")).lower().split())
             seen[(issuer, f["rule_id"], text)].add(path)
     return {k: v for k, v in seen.items() if len(v) >= BOILERPLATE_MIN_DOCS}
 
@@ -95,14 +107,14 @@ def _findings_rows(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for r in records:
         d = r.get("document") or {}
-        issuer = (d.get("issuer") or "").upper()
-        path = (r.get("batch") or {}).get("path") or d.get("path")
+        issuer = _label(d.get("issuer")).upper()
+        path = _label((r.get("batch") or {}).get("path") or d.get("path"))
         for f in r.get("findings") or []:
-            text = " ".join((f.get("text") or f.get("message") or "").lower().split())
+            text = " ".join(_label(f.get("text") or f.get("message")).lower().split())
             row = finding_row(d, f)
             row.update(
                 path=path,
-                issuer=d.get("issuer") or "",
+                issuer=_label(d.get("issuer")),
                 boilerplate_group=group_id.get((issuer, f["rule_id"], text), ""),
             )
             rows.append(row)
@@ -351,12 +363,16 @@ FINDINGS_COLUMNS = [*CSV_COLUMNS[:4], "issuer", *CSV_COLUMNS[4:], "boilerplate_g
 
 
 def write_dashboard_files(records: Sequence[dict[str, Any]], out_dir: Path) -> None:
-    """Write summary.csv, findings.csv and dashboard.html (each atomically)."""
+    r"""Write summary.csv, findings.csv and dashboard.html (each atomically).
+
+    The records are result records as `batch.read_results` returns them (dicts with a `batch`
+    object). A path that is not valid UTF-8 is shown with its bytes as `\xNN`.
+    """
     rows = summary_rows(records)
     files = {
         "summary.csv": write_rows(rows, SUMMARY_COLUMNS),
         "findings.csv": write_rows(_findings_rows(records), FINDINGS_COLUMNS),
-        "dashboard.html": _dashboard(records, rows),
+        "dashboard.html": clean_text(_dashboard(records, rows)),
     }
     for name, text in files.items():
         tmp = out_dir / f".{name}.tmp"

@@ -10,6 +10,7 @@ agency — in the register of an official opinion, to be checked and edited by t
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -328,4 +329,8 @@ def write_opinion_docx(report: Report, path: str | Path, pack: RulePack | None =
         "Dự thảo ý kiến do công cụ gender-mainstream lập từ kết quả rà soát tự động; cán bộ thẩm "
         "định kiểm tra, chỉnh sửa trước khi sử dụng."
     ).italic = True
-    d.save(str(path))
+    # Built in memory, written in one call: a full disk then fails on a plain write, not
+    # inside the zip writer (whose clean-up would print a traceback).
+    buffer = io.BytesIO()
+    d.save(buffer)
+    Path(path).write_bytes(buffer.getvalue())

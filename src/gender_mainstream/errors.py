@@ -15,8 +15,10 @@ Exception tree::
     │   ├── EncryptedFileError     GM-E121  password-protected PDF (use --password)
     │   ├── UnsafeFileError        GM-E122  zip bomb and similar hostile containers
     │   ├── NeedsOcrError          GM-E130  scanned PDF with no text layer on any page
-    │   └── OcrUnavailableError    GM-E131  --ocr asked for, Tesseract/Vietnamese data missing
-    │                                       or failing (defined in ingest/ocr.py)
+    │   ├── OcrUnavailableError    GM-E131  --ocr asked for, Tesseract/Vietnamese data missing
+    │   │                                   (defined in ingest/ocr.py)
+    │   └── OcrPageError           GM-E132  --ocr, but no page could be read (a page too large,
+    │                                       Tesseract failing on it; defined in ingest/ocr.py)
     ├── OutputError                GM-E150  exit code 2: an output cannot be written there
     ├── RuleError                  exit code 2: a rule file is invalid (GM-E2xx)
     └── InternalError              exit code 3: a bug; rerun with --debug and report it

@@ -475,7 +475,6 @@ def _pdfium_text_only(path: Path) -> int:
     return n
 
 
-
 def _once_per_document() -> frozenset[str]:
     from gender_mainstream import load_rules
 
@@ -483,6 +482,7 @@ def _once_per_document() -> frozenset[str]:
 
 
 _ONCE_PER_DOCUMENT = _once_per_document()
+
 
 def bench_pdf(runs: int) -> dict[str, Any]:
     """Pages/s of parse_file and of read_raw on a generated PDF of >= 50 pages."""

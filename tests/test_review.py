@@ -57,15 +57,14 @@ def test_five_year_age_gap_is_outdated_before_2021_and_discrimination_after() ->
     assert new["GM-DIS-012"].text == "nam không quá 55 tuổi, nữ không quá 50 tuổi"
 
 
-def test_outdated_agency_is_a_warning_only_after_the_2025_reorganisation() -> None:
+def test_outdated_agency_is_flagged_only_after_the_2025_reorganisation() -> None:
     body = (
         "Điều 3. Giao Sở Lao động - Thương binh và Xã hội chủ trì theo dõi công tác bình đẳng giới."
     )
     old = review_text(_doc("12 tháng 5 năm 2024", body)).findings
     new = review_text(_doc("12 tháng 5 năm 2025", body)).findings
-    assert [(f.rule_id, f.severity) for f in old if f.category == "procedure"] == [
-        ("GM-PRO-005", Severity.INFO)
-    ]
+    # A 2024 text named the agency of its day: judged by the law of its day, it is not flagged.
+    assert [f.rule_id for f in old if f.category == "procedure"] == []
     assert [(f.rule_id, f.severity) for f in new if f.category == "procedure"] == [
         ("GM-PRO-005", Severity.WARNING)
     ]
@@ -82,16 +81,16 @@ def test_an_undated_text_is_dated_by_the_newest_dates_it_cites() -> None:
     Căn cứ Nghị định số 55/2009/NĐ-CP ngày 03/6/2009 của Chính phủ;
     Điều 1. Giao Sở Lao động - Thương binh và Xã hội chủ trì theo dõi công tác bình đẳng giới.
     """
-    findings = [f for f in review_text(_undated(body)).findings if f.rule_id == "GM-PRO-005"]
+    findings = [f for f in review_text(_undated(body)).findings if f.rule_id == "GM-PRO-003"]
     assert [f.severity for f in findings] == [Severity.INFO]
     assert "mốc thời gian muộn nhất nêu trong văn bản là năm 2009" in findings[0].message
     # The same text with a 2025 header is judged as a 2025 text.
     dated = review_text(_doc("12 tháng 5 năm 2025", body)).findings
-    assert [f.severity for f in dated if f.rule_id == "GM-PRO-005"] == [Severity.WARNING]
-    # A newer citation moves the estimate past the reorganisation: a warning again.
+    assert [f.severity for f in dated if f.rule_id == "GM-PRO-003"] == [Severity.WARNING]
+    # A newer citation moves the estimate past the repeal: a warning again.
     newer = body + "Căn cứ Nghị định số 120/2025/NĐ-CP ngày 11/6/2025 của Chính phủ;\n"
     assert [
-        f.severity for f in review_text(_undated(newer)).findings if f.rule_id == "GM-PRO-005"
+        f.severity for f in review_text(_undated(newer)).findings if f.rule_id == "GM-PRO-003"
     ] == [Severity.WARNING]
 
 

@@ -121,14 +121,20 @@ class AnalyzedDoc:
         Without that, a 2009 directive naming the Sở Kế hoạch và Đầu tư would be read as a
         2025 text naming an abolished agency. Year-only evidence counts as 31 December, so an
         estimate errs towards the current law. A text citing fewer than two dated texts stays
-        undated and is read as current (a pasted draft clause).
+        undated and is read as current (a pasted draft clause). A draft whose number is blank
+        but carries the year ("…/2026/QĐ-UBND") is dated by that year.
         """
         cached = self.cache.get("reference-day")
         if cached is not None:
             return cached  # type: ignore[no-any-return]
         day = self.document.metadata.date
         result: tuple[dt.date | None, bool] = (day, False)
-        if day is None:
+        number_year = re.search(r"/((?:19|20)\d\d)/", self.document.metadata.number or "")
+        if day is None and number_year:
+            # A draft's number carries its year ("…/2026/QĐ-UBND"): it speaks from that year.
+            year_end = dt.date(int(number_year.group(1)), 12, 31)
+            result = (min(year_end, dt.date.today()), True)
+        elif day is None:
             today = dt.date.today()
             seen: set[dt.date] = set()
             for m in _CITED_DATE_RE.finditer(self.document.text):

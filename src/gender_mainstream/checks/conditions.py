@@ -45,6 +45,7 @@ class CompiledCondition:
     if_title: tuple[str, ...] | None = None
     within: str = "sentence"
     min_count: int = 1
+    in_basis: bool = False
 
     def sentences(self, adoc: AnalyzedDoc) -> list[int]:
         """Return the sentences of the body that satisfy the condition, in order."""
@@ -74,8 +75,10 @@ class CompiledCondition:
     def _counts(self, adoc: AnalyzedDoc, paragraph: int) -> bool:
         """Return True if evidence in this paragraph counts: body text, in the sections asked."""
         kind = adoc.document.paragraphs[paragraph].kind
-        if kind not in _BODY_KINDS or kind == "basis":
-            return False  # căn cứ lines quote laws; they are not the document's own content
+        if kind == "basis":
+            return self.in_basis  # căn cứ lines quote laws, not the document's own content
+        if kind not in _BODY_KINDS:
+            return False
         if self.sections is not None:
             titles = adoc.titles_of(paragraph)
             if not titles or not any(t in titles for t in self.sections):
@@ -157,7 +160,13 @@ def compile_condition(condition: Condition, vocab: dict[str, list[str]]) -> Comp
         else None
     )
     return CompiledCondition(
-        tuple(groups), sections, topics, titles, condition.within, condition.min_count
+        tuple(groups),
+        sections,
+        topics,
+        titles,
+        condition.within,
+        condition.min_count,
+        condition.in_basis,
     )
 
 

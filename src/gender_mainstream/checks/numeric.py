@@ -71,6 +71,13 @@ _BARE_AGE_RES: list[tuple[re.Pattern[str], str]] = [
         "max",
     ),
     (re.compile(r"(?:từ|trên|đủ)\s*(\d{2})\s*trở\s*lên"), "min"),
+    # "Nam: 35; nữ: 30" under an age heading: a bare figure right after "sex:".
+    (
+        re.compile(
+            r"(?:(?<=nam:)|(?<=nữ:)|(?<=nam: )|(?<=nữ: )|(?<=nam : )|(?<=nữ : ))(\d{2})(?![\d.,/%])"
+        ),
+        "exact",
+    ),
     # "Nam đến 55, nữ đến 50" in an age column: the upper end alone.
     (re.compile(r"(?<![\w])(?:đến|tới)\s*(?:hết\s*|dưới\s*)?(\d{2})" + _NOT_AGE), "max"),
     (
@@ -79,9 +86,10 @@ _BARE_AGE_RES: list[tuple[re.Pattern[str], str]] = [
     ),
 ]
 _FOR_SEX_RE = re.compile(
-    r"^\s*(?:,?\s*(?:đối\s*với|với|cho|là)\s*|\(\s*(?:đối\s*với\s*)?)" + _SEX + r"\s*\)?"
+    # Not "(đối với nữ: dưới 30 tuổi)": there the sex introduces a figure of its own.
+    r"^\s*(?:,?\s*(?:đối\s*với|với|cho|là)\s*|\(\s*(?:đối\s*với\s*)?)" + _SEX + r"(?!\s*:)\s*\)?"
 )
-_EXCEPT_RE = re.compile(r"(?:riêng|ngoại trừ|trừ)\s+(?:đối với\s+)?")
+_EXCEPT_RE = re.compile(r"(?:riêng|ngoại trừ|trừ)\s+(?:đối với\s+)?|\(\s*(?:đối với|với)\s+")
 _PERCENT_RE = re.compile(r"(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|phần\s*trăm)")
 _YEAR_RE = re.compile(r"(?:năm|đến|vào|giai\s*đoạn\s*\d{4}\s*[-–]\s*)\s*(20\d\d)")
 

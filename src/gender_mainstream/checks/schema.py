@@ -383,6 +383,11 @@ class Condition(_Strict):
     min_count: int = Field(
         default=1, ge=1, description="how many sentences or paragraphs must satisfy it"
     )
+    in_basis: bool = Field(
+        default=False,
+        description="also count the preamble (căn cứ, xét, theo đề nghị): a draft resolution's "
+        "'Xét … Báo cáo lồng ghép vấn đề bình đẳng giới' shows the gender report exists",
+    )
 
 
 class RequireRule(RuleBase):

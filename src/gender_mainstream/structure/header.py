@@ -30,7 +30,8 @@ from gender_mainstream.vi import is_caps_line
 __all__ = ["HeaderInfo", "parse_header"]
 
 NUMBER_RE = re.compile(
-    r"\bSố\s*[:.]?\s*(?P<num>(?:\d{1,6}\s*)?(?:/\s*\d{4}\s*)?/\s*[A-ZĐa-zđ][A-ZĐa-zđ0-9&\-.]*"
+    # A draft leaves the number blank: "Số: …/2026/QĐ-UBND", "Số:     /2026/NQ-HĐND".
+    r"\bSố\s*[:.]?\s*(?P<num>(?:\d{1,6}\s*|[.…_]+\s*)?(?:/\s*\d{4}\s*)?/\s*[A-ZĐa-zđ][A-ZĐa-zđ0-9&\-.]*"
     r"(?:/[A-ZĐa-zđ0-9&\-.]+)?|\d{1,6}-[A-ZĐ][A-ZĐa-zđ]*/[A-ZĐ][A-ZĐa-zđ0-9]*)"
 )
 DATE_RE = re.compile(
@@ -106,7 +107,8 @@ def _symbol_type(number: str) -> str | None:
 
 
 def _clean_number(raw: str) -> str:
-    return re.sub(r"\s+", "", raw).rstrip(".,;")
+    number = re.sub(r"\s+", "", raw).rstrip(".,;")
+    return re.sub(r"^[.…_]+", "…", number)  # a draft's blank number, written one way
 
 
 def _is_section_start(text: str) -> bool:
@@ -177,7 +179,8 @@ def parse_header(paras: list[Paragraph]) -> HeaderInfo:
     m = NUMBER_RE.search(zone)
     if m:
         info.number = _clean_number(m.group("num"))
-        info.normative = bool(re.match(r"^\d+/\d{4}/", info.number))
+        # A draft with its number left blank ("…/2026/QĐ-UBND") is normative all the same.
+        info.normative = bool(re.match(r"^(?:\d+|…)?/\d{4}/", info.number))
         if info.doc_type is None:
             info.doc_type = _symbol_type(info.number)
     d = DATE_RE.search(zone)

@@ -7,49 +7,19 @@ from collections import Counter
 from collections.abc import Sequence
 
 from gender_mainstream.checks.schema import RuleBase
-from gender_mainstream.model import Document, Finding, Report, Section
-from gender_mainstream.report.labels import topics_text
+from gender_mainstream.model import Document, Report, Section
+from gender_mainstream.report.labels import TYPE_NAMES, topics_text, where
 
 __all__ = ["render_document", "render_rule", "render_text"]
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _BOLD = "\033[1m"
 _RESET = "\033[0m"
-_TYPE_NAMES = {
-    "ke_hoach": "Kế hoạch",
-    "nghi_quyet": "Nghị quyết",
-    "quyet_dinh": "Quyết định",
-    "bao_cao": "Báo cáo",
-    "thong_bao": "Thông báo",
-    "to_trinh": "Tờ trình",
-    "chi_thi": "Chỉ thị",
-    "cong_van": "Công văn",
-    "huong_uoc": "Hương ước",
-    "quy_uoc": "Quy ước",
-    "quy_dinh": "Quy định",
-    "quy_che": "Quy chế",
-}
-
-
-def _where(f: Finding) -> str:
-    loc = f.location
-    parts: list[str] = []
-    if loc.section:
-        parts.append(f"mục {loc.section}")
-    if loc.page is not None:
-        parts.append(f"trang {loc.page}")
-    if loc.table is not None:
-        parts.append(f"bảng {loc.table}, hàng {loc.row}, ô {loc.cell}")
-    elif loc.paragraph is not None:
-        parts.append(f"đoạn {loc.paragraph}")
-    if loc.line is not None:
-        parts.append(f"dòng {loc.line}")
-    return ", ".join(parts) or "toàn văn bản"
 
 
 def _header(report: Report) -> str:
     m = report.document
-    bits = [_TYPE_NAMES.get(m.doc_type or "", m.doc_type or "Văn bản")]
+    bits = [TYPE_NAMES.get(m.doc_type or "", m.doc_type or "Văn bản")]
     if m.number:
         bits.append(f"số {m.number}")
     if m.date:
@@ -117,7 +87,7 @@ def render_text(reports: Sequence[Report], *, quiet: bool = False, color: bool =
             sev = f.severity.value
             tag = f"{_COLORS[sev]}{sev:<7}{_RESET}" if color else f"{sev:<7}"
             quoted = f' "{f.text}"' if f.text else ""
-            lines.append(f"    {tag} {f.rule_id}  {_where(f)}:{quoted}")
+            lines.append(f"    {tag} {f.rule_id}  {where(f)}:{quoted}")
             wrap = textwrap.TextWrapper(
                 width=100, initial_indent=" " * 12, subsequent_indent=" " * 12
             )
